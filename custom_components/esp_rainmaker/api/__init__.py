@@ -1,0 +1,59 @@
+"""Async client for the ESP RainMaker user REST API.
+
+A standalone library: it imports nothing from Home Assistant, takes an injected
+`aiohttp.ClientSession`, and ships `py.typed`.
+"""
+
+from .client import NodeListing, RainMakerClient, normalize_base_url
+from .const import (
+    ESPRESSIF_CHINA_URL,
+    ESPRESSIF_GLOBAL_URL,
+    KNOWN_CLOUDS,
+    THERMACELL_URL,
+)
+from .exceptions import (
+    NodeFailure,
+    RainMakerAuthenticationError,
+    RainMakerConnectionError,
+    RainMakerError,
+    RainMakerMfaRequiredError,
+    RainMakerNodeError,
+    RainMakerRateLimitError,
+    RainMakerResponseError,
+    RainMakerTimeoutError,
+    RainMakerValidationError,
+)
+from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
+from .parser import NodeParser
+from .rate_limit import TokenBucket
+from .tokens import TokenSet, decode_jwt_claims
+
+__all__ = [
+    "ESPRESSIF_CHINA_URL",
+    "ESPRESSIF_GLOBAL_URL",
+    "KNOWN_CLOUDS",
+    "THERMACELL_URL",
+    "Bounds",
+    "DeviceSpec",
+    "Node",
+    "NodeConfig",
+    "NodeFailure",
+    "NodeInfo",
+    "NodeListing",
+    "NodeParser",
+    "ParamSpec",
+    "RainMakerAuthenticationError",
+    "RainMakerClient",
+    "RainMakerConnectionError",
+    "RainMakerError",
+    "RainMakerMfaRequiredError",
+    "RainMakerNodeError",
+    "RainMakerRateLimitError",
+    "RainMakerResponseError",
+    "RainMakerTimeoutError",
+    "RainMakerValidationError",
+    "TokenBucket",
+    "TokenSet",
+    "decode_jwt_claims",
+    "normalize_base_url",
+]

@@ -1,0 +1,564 @@
+"""Async client for the ESP RainMaker user REST API."""
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+import ipaddress
+import logging
+import time
+from types import TracebackType
+from typing import Any, Final, Self
+
+import aiohttp
+import orjson
+from yarl import URL
+
+from .exceptions import (
+    NodeFailure,
+    RainMakerAuthenticationError,
+    RainMakerConnectionError,
+    RainMakerError,
+    RainMakerMfaRequiredError,
+    RainMakerNodeError,
+    RainMakerRateLimitError,
+    RainMakerResponseError,
+    RainMakerTimeoutError,
+    RainMakerValidationError,
+)
+from .models import Node, NodeConfig
+from .parser import MalformedNodeError, NodeParser
+from .rate_limit import TokenBucket, backoff_delay, parse_retry_after
+from .thermacell import refuse_hazards
+from .tokens import TokenSet
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT: Final = 10.0
+MAX_ATTEMPTS: Final = 3
+REFRESH_MARGIN: Final = 60.0
+MAX_NODES_PER_WRITE: Final = 50
+MAX_PAGES: Final = 1000
+
+PATH_LOGIN: Final = "/v1/login2"
+PATH_LOGOUT: Final = "/v1/logout2"
+PATH_USER: Final = "/v1/user2"
+PATH_NODES: Final = "/v1/user/nodes"
+PATH_PARAMS: Final = "/v1/user/nodes/params"
+
+# Login answers that mean the credentials themselves are wrong. Everything else
+# (throttling, outages, unknown codes) is transient and must not ask for a password.
+CREDENTIAL_ERROR_CODES: Final = frozenset(
+    {
+        101001,  # User name is missing
+        101002,  # Email-id is not in correct format
+        101003,  # Password or verification code is missing
+        101009,  # Incorrect user name or password
+        101015,  # Email address is not verified
+        101025,  # User does not exist
+    }
+)
+ATTEMPT_LIMIT_CODE: Final = 101019
+
+type TokenCallback = Callable[[TokenSet], None]
+type ParamWrites = Mapping[str, Mapping[str, Mapping[str, Any]]]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_base_url(url: str) -> str:
+    """Return the cloud's base URL without a trailing slash or `/v1`.
+
+    HTTPS is required; plain HTTP is accepted only for loopback hosts (an emulator).
+    """
+    try:
+        parsed = URL(url.strip())
+    except (TypeError, ValueError) as err:
+        raise RainMakerValidationError("Not a valid URL") from err
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise RainMakerValidationError(
+            "The URL must start with https:// and name a host"
+        )
+    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+        raise RainMakerValidationError("The URL must use https://")
+    if parsed.user or parsed.password or parsed.query_string or parsed.fragment:
+        raise RainMakerValidationError(
+            "The URL must not carry credentials, a query or a fragment"
+        )
+    path = parsed.path.rstrip("/")
+    path = path.removesuffix("/v1")
+    return str(parsed.with_path(path or "/")).rstrip("/")
+
+
+def _error_code(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _error_from(status: int, data: Any) -> RainMakerResponseError:
+    """Build an error from a RainMaker or API-Gateway error body."""
+    description = None
+    code = None
+    if isinstance(data, dict):
+        description = data.get("description") or data.get("message")
+        code = _error_code(data.get("error_code"))
+    text = (
+        description
+        if isinstance(description, str) and description
+        else f"HTTP {status}"
+    )
+    return RainMakerResponseError(
+        f"{text} ({code})" if code is not None else text, status=status, error_code=code
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NodeListing:
+    """All nodes of the account, and the ids of entries that could not be read."""
+
+    nodes: dict[str, Node]
+    malformed: frozenset[str] = field(default_factory=frozenset)
+
+
+class RainMakerClient:
+    """One account on one RainMaker cloud.
+
+    Every request passes the client's token bucket. Tokens are refreshed from the
+    refresh token before they expire (read from the JWT `exp`) and after a 401; the
+    password is used only when there is no usable refresh token.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        tokens: TokenSet | None = None,
+        on_tokens: TokenCallback | None = None,
+        rate_limiter: TokenBucket | None = None,
+        request_timeout: float = DEFAULT_TIMEOUT,
+        max_nodes_per_write: int = MAX_NODES_PER_WRITE,
+    ) -> None:
+        """Create a client; nothing is sent until the first call."""
+        self.base_url = normalize_base_url(base_url)
+        self._username = username
+        self._password = password
+        self._session = session
+        self._close_session = False
+        self._tokens = tokens
+        self._on_tokens = on_tokens
+        self.limiter = rate_limiter or TokenBucket()
+        self.request_timeout = request_timeout
+        self.max_nodes_per_write = max_nodes_per_write
+        self._auth_lock = asyncio.Lock()
+        self._parser = NodeParser()
+        self._configs: dict[str, NodeConfig] = {}
+        self._warned_malformed: set[str] = set()
+
+    def __repr__(self) -> str:
+        """Name the cloud only; never the credentials."""
+        return f"RainMakerClient({self.base_url!r})"
+
+    @property
+    def tokens(self) -> TokenSet | None:
+        """The current tokens, for the caller to persist."""
+        return self._tokens
+
+    @property
+    def user_id(self) -> str | None:
+        """The account's user id once logged in."""
+        return self._tokens.user_id if self._tokens else None
+
+    async def close(self) -> None:
+        """Close the HTTP session if this client created it."""
+        if self._session is not None and self._close_session:
+            await self._session.close()
+            self._session = None
+            self._close_session = False
+
+    async def __aenter__(self) -> Self:
+        """Use as an async context manager."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the session on exit."""
+        await self.close()
+
+    # Authentication -------------------------------------------------------------
+
+    async def login(self) -> TokenSet:
+        """Log in with the password, whatever tokens the client holds."""
+        async with self._auth_lock:
+            tokens = await self._password_login()
+            self._set_tokens(tokens)
+            return tokens
+
+    async def logout(self) -> None:
+        """End this session at the cloud (best effort for the caller)."""
+        if self._tokens is None:
+            return
+        await self._request("POST", PATH_LOGOUT, query={"logout_all": "false"})
+        self._tokens = None
+
+    def _set_tokens(self, tokens: TokenSet) -> None:
+        self._tokens = tokens
+        if self._on_tokens is not None:
+            self._on_tokens(tokens)
+
+    @staticmethod
+    def _expiring(tokens: TokenSet) -> bool:
+        expires = tokens.access_expires_at
+        return expires is not None and expires - REFRESH_MARGIN <= time.time()
+
+    async def _access_token(self) -> str:
+        tokens = self._tokens
+        if tokens is not None and not self._expiring(tokens):
+            return tokens.access_token
+        return await self._renew(stale=tokens.access_token if tokens else None)
+
+    async def _renew(self, stale: str | None) -> str:
+        """Get a fresh access token; concurrent callers share one renewal."""
+        async with self._auth_lock:
+            tokens = self._tokens
+            if (
+                tokens is not None
+                and tokens.access_token != stale
+                and not self._expiring(tokens)
+            ):
+                return tokens.access_token
+            renewed = await self._refresh(tokens) if tokens is not None else None
+            if renewed is None:
+                renewed = await self._password_login()
+            self._set_tokens(renewed)
+            return renewed.access_token
+
+    async def _refresh(self, tokens: TokenSet) -> TokenSet | None:
+        """Refresh with the refresh token; None when the cloud refuses it."""
+        body: dict[str, str] = {"refreshtoken": tokens.refresh_token}
+        if email := tokens.email:
+            body["user_name"] = email
+        try:
+            data = await self._request(
+                "POST", PATH_LOGIN, body=body, authenticated=False
+            )
+        except RainMakerResponseError as err:
+            if err.status is not None and 400 <= err.status < 500:
+                _LOGGER.debug(
+                    "Refresh token refused (%s); logging in again", err.error_code
+                )
+                return None
+            raise
+        access, id_token = _token_fields(data, "accesstoken", "idtoken")
+        refresh = data.get("refreshtoken") if isinstance(data, dict) else None
+        _LOGGER.debug("Access token refreshed")
+        return TokenSet(
+            access,
+            id_token,
+            refresh if isinstance(refresh, str) and refresh else tokens.refresh_token,
+        )
+
+    async def _password_login(self) -> TokenSet:
+        body = {"user_name": self._username, "password": self._password}
+        try:
+            data = await self._request(
+                "POST", PATH_LOGIN, body=body, authenticated=False
+            )
+        except RainMakerResponseError as err:
+            if err.error_code in CREDENTIAL_ERROR_CODES:
+                raise RainMakerAuthenticationError(str(err)) from None
+            if err.error_code == ATTEMPT_LIMIT_CODE:
+                raise RainMakerRateLimitError(str(err)) from None
+            raise
+        if isinstance(data, dict) and data.get("session") and "accesstoken" not in data:
+            raise RainMakerMfaRequiredError(
+                "The account requires a one-time code to log in"
+            )
+        access, id_token, refresh = _token_fields(
+            data, "accesstoken", "idtoken", "refreshtoken"
+        )
+        _LOGGER.debug("Logged in with the password")
+        return TokenSet(access, id_token, refresh)
+
+    # Requests --------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        body: Any = None,
+        authenticated: bool = True,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send one API call with rate limiting, token renewal and retries.
+
+        Idempotent calls (GETs and logins) retry on 429, 5xx, timeouts and lost
+        connections; writes retry only on 429, which proves they were not applied.
+        """
+        if idempotent is None:
+            idempotent = method == "GET" or path == PATH_LOGIN
+        attempt = 0
+        renewed = False
+        while True:
+            attempt += 1
+            token = await self._access_token() if authenticated else None
+            await self.limiter.acquire()
+            try:
+                status, headers, raw = await self._send(
+                    method, path, query, body, token
+                )
+            except RainMakerConnectionError:
+                if idempotent and attempt < MAX_ATTEMPTS:
+                    await asyncio.sleep(backoff_delay(attempt))
+                    continue
+                raise
+            if status in (401, 403) and authenticated and not renewed:
+                renewed = True
+                attempt -= 1
+                await self._renew(stale=token)
+                continue
+            if status == 429:
+                retry_after = parse_retry_after(headers.get("Retry-After"))
+                self.limiter.pause(
+                    retry_after if retry_after is not None else backoff_delay(attempt)
+                )
+                if attempt < MAX_ATTEMPTS:
+                    continue
+                raise RainMakerRateLimitError(
+                    "The cloud is throttling requests", retry_after
+                )
+            if status >= 500:
+                if idempotent and attempt < MAX_ATTEMPTS:
+                    await asyncio.sleep(backoff_delay(attempt))
+                    continue
+                raise RainMakerConnectionError(f"The cloud answered HTTP {status}")
+            return _decode(status, raw)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str] | None,
+        body: Any,
+        token: str | None,
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+            self._close_session = True
+        headers = {"Accept": "application/json"}
+        if token is not None:
+            headers["Authorization"] = token
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            data = orjson.dumps(body)
+        started = time.monotonic()
+        try:
+            async with (
+                asyncio.timeout(self.request_timeout),
+                self._session.request(
+                    method,
+                    self.base_url + path,
+                    params=query,
+                    data=data,
+                    headers=headers,
+                ) as response,
+            ):
+                raw = await response.read()
+                status = response.status
+                response_headers = response.headers
+        except TimeoutError as err:
+            raise RainMakerTimeoutError(
+                f"No answer from the cloud within {self.request_timeout:g} s"
+            ) from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise RainMakerConnectionError(
+                f"Cannot talk to the cloud: {type(err).__name__}"
+            ) from err
+        _LOGGER.debug(
+            "%s %s -> %s in %.0f ms",
+            method,
+            path,
+            status,
+            (time.monotonic() - started) * 1000,
+        )
+        return status, response_headers, raw
+
+    # Nodes -----------------------------------------------------------------------
+
+    async def get_nodes(self) -> NodeListing:
+        """Every node of the account with config, status and params, page by page."""
+        nodes: dict[str, Node] = {}
+        malformed: dict[str, str] = {}
+        start_id: str | None = None
+        for _ in range(MAX_PAGES):
+            query = {"node_details": "true"}
+            if start_id is not None:
+                query["start_id"] = start_id
+            payload = await self._request("GET", PATH_NODES, query=query)
+            if (
+                isinstance(payload, dict)
+                and payload.get("nodes")
+                and payload.get("node_details") is None
+            ):
+                raise RainMakerResponseError(
+                    "The node listing came without node details"
+                )
+            try:
+                page = self._parser.page(payload)
+            except MalformedNodeError as err:
+                raise RainMakerResponseError(f"Unexpected node listing: {err}") from err
+            for node in page.nodes:
+                nodes[node.node_id] = node
+            malformed.update(page.malformed)
+            if page.next_id is None:
+                break
+            if page.next_id == start_id:
+                raise RainMakerResponseError("The node listing did not advance")
+            start_id = page.next_id
+        else:
+            raise RainMakerResponseError("The node listing has too many pages")
+        for node_id in malformed:
+            nodes.pop(node_id, None)
+        self._configs = {node_id: node.config for node_id, node in nodes.items()}
+        self._report_malformed(malformed)
+        return NodeListing(nodes=nodes, malformed=frozenset(malformed))
+
+    async def get_node(self, node_id: str) -> Node:
+        """One node with config, status and params."""
+        payload = await self._request(
+            "GET", PATH_NODES, query={"node_id": node_id, "node_details": "true"}
+        )
+        try:
+            page = self._parser.page(payload)
+        except MalformedNodeError as err:
+            raise RainMakerResponseError(f"Unexpected node details: {err}") from err
+        node = next((node for node in page.nodes if node.node_id == node_id), None)
+        if node is None:
+            reason = dict(page.malformed).get(node_id, "not in the answer")
+            raise RainMakerResponseError(f"Node {node_id} could not be read: {reason}")
+        self._configs[node_id] = node.config
+        return node
+
+    def _report_malformed(self, malformed: Mapping[str, str]) -> None:
+        """Warn once per node while it stays malformed."""
+        for node_id, reason in malformed.items():
+            if node_id not in self._warned_malformed:
+                _LOGGER.warning("Skipping node %s: %s", node_id, reason)
+        self._warned_malformed = set(malformed)
+
+    async def set_params(self, writes: ParamWrites) -> None:
+        """Write parameters of one or many nodes with the bulk form.
+
+        `writes` maps node id -> device or service name -> parameter -> value. Every
+        value is checked against the node's metadata first; nothing is sent if one is
+        refused. Raises `RainMakerNodeError` naming the nodes whose write failed.
+        """
+        entries: list[dict[str, Any]] = []
+        for node_id, devices in writes.items():
+            config = self._configs.get(node_id)
+            if config is None:
+                config = (await self.get_node(node_id)).config
+            payload: dict[str, dict[str, Any]] = {}
+            for device, params in devices.items():
+                refuse_hazards(config, device, params)
+                payload[device] = config.validate_write(device, params)
+            if not payload:
+                raise RainMakerValidationError(f"Nothing to write to node {node_id}")
+            entries.append({"node_id": node_id, "payload": payload})
+
+        failures: dict[str, NodeFailure] = {}
+        for start in range(0, len(entries), self.max_nodes_per_write):
+            chunk = entries[start : start + self.max_nodes_per_write]
+            try:
+                answer = await self._request("PUT", PATH_PARAMS, body=chunk)
+            except RainMakerError as err:
+                if start == 0:
+                    raise
+                failures.update(
+                    (entry["node_id"], NodeFailure(str(err)))
+                    for entry in entries[start:]
+                )
+                break
+            failures.update(_bulk_failures(chunk, answer))
+        if failures:
+            raise RainMakerNodeError(failures)
+
+    async def get_user(self) -> dict[str, Any]:
+        """Return the account's profile (`GET /v1/user2`)."""
+        data = await self._request("GET", PATH_USER)
+        if not isinstance(data, dict):
+            raise RainMakerResponseError("Unexpected user profile")
+        return data
+
+
+def _token_fields(data: Any, *names: str) -> tuple[str, ...]:
+    if not isinstance(data, dict):
+        raise RainMakerResponseError("Unexpected login answer")
+    values = tuple(data.get(name) for name in names)
+    if not all(isinstance(value, str) and value for value in values):
+        raise RainMakerResponseError("The login answer has no tokens")
+    return tuple(str(value) for value in values)
+
+
+def _decode(status: int, raw: bytes) -> Any:
+    try:
+        data = orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError as err:
+        raise RainMakerResponseError(
+            f"The cloud answered HTTP {status} with invalid JSON", status=status
+        ) from err
+    if status >= 400:
+        raise _error_from(status, data)
+    return data
+
+
+def _bulk_failures(chunk: list[dict[str, Any]], answer: Any) -> dict[str, NodeFailure]:
+    """Per-node failures of a bulk write answer."""
+    sent = [entry["node_id"] for entry in chunk]
+    if isinstance(answer, dict):
+        # Legacy single-object answer: one verdict for every node.
+        if answer.get("status", "success") == "success":
+            return {}
+        failure = NodeFailure(
+            str(answer.get("description") or "failure"),
+            _error_code(answer.get("error_code")),
+        )
+        return dict.fromkeys(sent, failure)
+    if not isinstance(answer, list):
+        return dict.fromkeys(sent, NodeFailure("unexpected answer to the write"))
+    results: dict[str, Any] = {
+        item["node_id"]: item
+        for item in answer
+        if isinstance(item, dict) and isinstance(item.get("node_id"), str)
+    }
+    failures: dict[str, NodeFailure] = {}
+    for node_id in sent:
+        item = results.get(node_id)
+        if item is None:
+            failures[node_id] = NodeFailure("no result for this node")
+        elif item.get("status") != "success":
+            failures[node_id] = NodeFailure(
+                str(item.get("description") or "failure"),
+                _error_code(item.get("error_code")),
+            )
+    return failures

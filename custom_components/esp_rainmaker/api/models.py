@@ -1,0 +1,311 @@
+"""Typed, immutable models of RainMaker nodes, their configuration and parameter values."""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+import math
+from typing import Any, Final
+
+from .exceptions import RainMakerValidationError
+
+PROPERTY_READ: Final = "read"
+PROPERTY_WRITE: Final = "write"
+UI_HIDDEN: Final = "esp.ui.hidden"
+
+DATA_TYPE_BOOL: Final = "bool"
+DATA_TYPE_INT: Final = "int"
+DATA_TYPE_FLOAT: Final = "float"
+DATA_TYPE_STRING: Final = "string"
+DATA_TYPE_OBJECT: Final = "object"
+DATA_TYPE_ARRAY: Final = "array"
+NUMERIC_DATA_TYPES: Final = frozenset({DATA_TYPE_INT, DATA_TYPE_FLOAT})
+
+PARAM_TYPE_NAME: Final = "esp.param.name"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """Numeric bounds of a parameter (for arrays, `max` is the maximum length)."""
+
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """A parameter as the node's configuration describes it."""
+
+    name: str
+    type: str
+    data_type: str
+    properties: frozenset[str]
+    bounds: Bounds | None = None
+    valid_strs: tuple[str, ...] = ()
+    ui_type: str | None = None
+
+    @property
+    def readable(self) -> bool:
+        """Whether the node reports a value for this parameter."""
+        return PROPERTY_READ in self.properties
+
+    @property
+    def writable(self) -> bool:
+        """Whether the cloud accepts writes to this parameter."""
+        return PROPERTY_WRITE in self.properties
+
+    @property
+    def hidden(self) -> bool:
+        """Whether the node asks apps not to show this parameter."""
+        return self.ui_type == UI_HIDDEN
+
+    @property
+    def numeric(self) -> bool:
+        """Whether values are numbers."""
+        return self.data_type in NUMERIC_DATA_TYPES
+
+    def coerce(self, value: Any) -> Any:
+        """Return a reported value in this parameter's type, or None if it is not one."""
+        match self.data_type:
+            case "bool":
+                return value if isinstance(value, bool) else None
+            case "int":
+                if isinstance(value, float) and value.is_integer():
+                    return int(value)
+                return (
+                    value
+                    if isinstance(value, int) and not isinstance(value, bool)
+                    else None
+                )
+            case "float":
+                if _is_number(value) and math.isfinite(value):
+                    return value
+                return None
+            case "string":
+                return value if isinstance(value, str) else None
+            case "object":
+                return value if isinstance(value, dict) else None
+            case "array":
+                return value if isinstance(value, list) else None
+        return value
+
+    def validate(self, value: Any) -> Any:
+        """Return `value` ready to send, or raise if the node would refuse it."""
+        if not self.writable:
+            raise RainMakerValidationError(f"Parameter '{self.name}' is read-only")
+        normalised = self.coerce(value)
+        if (
+            normalised is None
+            and self.data_type == DATA_TYPE_ARRAY
+            and isinstance(value, tuple)
+        ):
+            normalised = list(value)
+        if normalised is None:
+            raise RainMakerValidationError(
+                f"Parameter '{self.name}' expects {self.data_type}, got {type(value).__name__}"
+            )
+        if self.data_type == DATA_TYPE_FLOAT:
+            normalised = float(normalised)
+        if self.bounds is not None:
+            self._check_bounds(normalised)
+        if self.valid_strs and normalised not in self.valid_strs:
+            raise RainMakerValidationError(
+                f"Parameter '{self.name}' accepts only {', '.join(self.valid_strs)}"
+            )
+        return normalised
+
+    def _check_bounds(self, value: Any) -> None:
+        if self.bounds is None:
+            return
+        if self.data_type == DATA_TYPE_ARRAY:
+            if self.bounds.max is not None and len(value) > self.bounds.max:
+                raise RainMakerValidationError(
+                    f"Parameter '{self.name}' holds at most {self.bounds.max:g} items"
+                )
+            return
+        if not self.numeric:
+            return
+        low, high = self.bounds.min, self.bounds.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise RainMakerValidationError(
+                f"Parameter '{self.name}' must be between {low:g} and {high:g}, got {value:g}"
+                if low is not None and high is not None
+                else f"Parameter '{self.name}' is out of bounds: {value:g}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSpec:
+    """A device (or a service: same layout) of a node, with its parameters."""
+
+    name: str
+    type: str
+    params: tuple[ParamSpec, ...]
+    primary: str | None = None
+    subtype: str | None = None
+    model: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    is_service: bool = False
+    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Index the parameters by name (the first of a duplicated name wins)."""
+        index: dict[str, int] = {}
+        for position, param in enumerate(self.params):
+            index.setdefault(param.name, position)
+        object.__setattr__(self, "_index", index)
+
+    def param(self, name: str) -> ParamSpec | None:
+        """Return the parameter called `name`."""
+        position = self._index.get(name)
+        return None if position is None else self.params[position]
+
+    def position(self, name: str) -> int | None:
+        """Return where the value of parameter `name` sits in a value tuple."""
+        return self._index.get(name)
+
+    def params_of_type(self, param_type: str) -> Iterator[ParamSpec]:
+        """Return the parameters of a standard or custom type, in configuration order."""
+        return (param for param in self.params if param.type == param_type)
+
+    def attribute(self, name: str) -> str | None:
+        """Return a device attribute such as `Serial Number`."""
+        for key, value in self.attributes:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """The `info` block of a node configuration."""
+
+    name: str | None = None
+    fw_version: str | None = None
+    type: str | None = None
+    model: str | None = None
+    subtype: str | None = None
+    platform: str | None = None
+    project_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeConfig:
+    """A node's configuration. Nodes with identical configurations share one object."""
+
+    info: NodeInfo
+    devices: tuple[DeviceSpec, ...]
+    services: tuple[DeviceSpec, ...] = ()
+    config_version: str | None = None
+    _lookup: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Index devices, then services, by name."""
+        lookup: dict[str, int] = {}
+        for position, device in enumerate(self.entries):
+            lookup.setdefault(device.name, position)
+        object.__setattr__(self, "_lookup", lookup)
+
+    @property
+    def entries(self) -> tuple[DeviceSpec, ...]:
+        """Devices followed by services: the order of a node's value tuples."""
+        return self.devices + self.services
+
+    def position(self, name: str) -> int | None:
+        """Return where the values of device or service `name` sit in a node's values."""
+        return self._lookup.get(name)
+
+    def device(self, name: str) -> DeviceSpec | None:
+        """Return the device or service called `name`."""
+        position = self._lookup.get(name)
+        return None if position is None else self.entries[position]
+
+    def service_of_type(self, service_type: str) -> DeviceSpec | None:
+        """Return the first service of a type such as `esp.service.system`."""
+        return next((svc for svc in self.services if svc.type == service_type), None)
+
+    def validate_write(self, device: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Return `params` ready to send to `device`, or raise what the node would refuse."""
+        spec = self.device(device)
+        if spec is None:
+            raise RainMakerValidationError(f"Unknown device or service '{device}'")
+        if not params:
+            raise RainMakerValidationError(f"Nothing to write to '{device}'")
+        validated: dict[str, Any] = {}
+        for name, value in params.items():
+            param = spec.param(name)
+            if param is None:
+                raise RainMakerValidationError(
+                    f"Device '{device}' has no parameter '{name}'"
+                )
+            validated[name] = param.validate(value)
+        return validated
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One node as last reported by the cloud.
+
+    `values` holds, for each entry of `config.entries`, a tuple of parameter values in
+    configuration order; None stands for a value the node has not reported (or one
+    of the wrong type).
+    """
+
+    node_id: str
+    config: NodeConfig
+    values: tuple[tuple[Any, ...], ...]
+    connected: bool | None = None
+    connectivity_timestamp: int | None = None
+    role: str | None = None
+
+    def get(self, device: str, param: str) -> Any:
+        """Return the reported value of `param` of `device` (None when unknown)."""
+        position = self.config.position(device)
+        if position is None:
+            return None
+        index = self.config.entries[position].position(param)
+        return None if index is None else self.values[position][index]
+
+    def params(self, device: str) -> dict[str, Any]:
+        """Return the known values of one device or service, keyed by parameter name."""
+        position = self.config.position(device)
+        if position is None:
+            return {}
+        spec = self.config.entries[position]
+        return {
+            param.name: value
+            for param, value in zip(spec.params, self.values[position], strict=True)
+            if value is not None
+        }
+
+    def all_params(self) -> dict[str, dict[str, Any]]:
+        """Every known value, in the shape of `GET /v1/user/nodes/params`."""
+        return {entry.name: self.params(entry.name) for entry in self.config.entries}
+
+    @property
+    def name(self) -> str:
+        """The user's name for the node: the primary device's `esp.param.name` value."""
+        for device in self.config.devices:
+            for param in device.params_of_type(PARAM_TYPE_NAME):
+                value = self.get(device.name, param.name)
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+        return self.config.info.name or self.node_id
+
+    def with_values(self, updates: Mapping[tuple[str, str], Any]) -> "Node":
+        """Return a copy with some (device, param) values replaced; unknown keys are ignored."""
+        values = list(self.values)
+        for (device, param), value in updates.items():
+            position = self.config.position(device)
+            if position is None:
+                continue
+            index = self.config.entries[position].position(param)
+            if index is None:
+                continue
+            row = list(values[position])
+            row[index] = value
+            values[position] = tuple(row)
+        return replace(self, values=tuple(values))

@@ -1,0 +1,242 @@
+"""Turn the JSON of `GET /v1/user/nodes?node_details=true` into models.
+
+The parser is forgiving where the cloud varies (`id` or `node_id`, error codes as
+numbers or strings, missing optional blocks) and strict where a node could not be
+shown correctly: such a node raises `MalformedNodeError` and the caller skips it.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
+
+CONFIG_CACHE_SIZE = 256
+
+
+class MalformedNodeError(ValueError):
+    """A node entry that cannot be understood."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodePage:
+    """One page of the node listing."""
+
+    nodes: tuple[Node, ...]
+    malformed: tuple[tuple[str, str], ...]
+    next_id: str | None
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _optional_number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if isinstance(value, float) else int(value)
+
+
+def _parse_bounds(raw: Any) -> Bounds | None:
+    if not isinstance(raw, dict):
+        return None
+    bounds = Bounds(
+        min=_optional_number(raw.get("min")),
+        max=_optional_number(raw.get("max")),
+        step=_optional_number(raw.get("step")),
+    )
+    return None if bounds == Bounds() else bounds
+
+
+def _parse_param(raw: Any, owner: str) -> ParamSpec:
+    if not isinstance(raw, dict) or not _optional_str(raw.get("name")):
+        raise MalformedNodeError(f"a parameter of '{owner}' has no name")
+    properties = raw.get("properties", [])
+    if not isinstance(properties, list):
+        raise MalformedNodeError(f"parameter '{raw['name']}' has invalid properties")
+    valid_strs = raw.get("valid_strs", [])
+    return ParamSpec(
+        name=raw["name"],
+        type=_optional_str(raw.get("type")) or "",
+        data_type=_optional_str(raw.get("data_type")) or "",
+        properties=frozenset(p for p in properties if isinstance(p, str)),
+        bounds=_parse_bounds(raw.get("bounds")),
+        valid_strs=tuple(s for s in valid_strs if isinstance(s, str))
+        if isinstance(valid_strs, list)
+        else (),
+        ui_type=_optional_str(raw.get("ui_type")),
+    )
+
+
+def _parse_device(raw: Any, *, is_service: bool) -> DeviceSpec:
+    kind = "service" if is_service else "device"
+    if not isinstance(raw, dict) or not _optional_str(raw.get("name")):
+        raise MalformedNodeError(f"a {kind} has no name")
+    name = raw["name"]
+    params = raw.get("params", [])
+    if not isinstance(params, list):
+        raise MalformedNodeError(f"{kind} '{name}' has invalid params")
+    attributes = raw.get("attributes", [])
+    return DeviceSpec(
+        name=name,
+        type=_optional_str(raw.get("type")) or "",
+        params=tuple(_parse_param(param, name) for param in params),
+        primary=_optional_str(raw.get("primary")),
+        subtype=_optional_str(raw.get("subtype")),
+        model=_optional_str(raw.get("model")),
+        attributes=tuple(
+            (attr["name"], str(attr.get("value", "")))
+            for attr in attributes
+            if isinstance(attr, dict) and _optional_str(attr.get("name"))
+        )
+        if isinstance(attributes, list)
+        else (),
+        is_service=is_service,
+    )
+
+
+def parse_config(raw: Any) -> NodeConfig:
+    """Parse a node configuration object."""
+    if not isinstance(raw, dict):
+        raise MalformedNodeError("config is not an object")
+    devices = raw.get("devices", [])
+    services = raw.get("services", [])
+    if not isinstance(devices, list) or not isinstance(services, list):
+        raise MalformedNodeError("config devices or services are not lists")
+    info = raw.get("info")
+    info = info if isinstance(info, dict) else {}
+    return NodeConfig(
+        info=NodeInfo(
+            name=_optional_str(info.get("name")),
+            fw_version=_optional_str(info.get("fw_version")),
+            type=_optional_str(info.get("type")),
+            model=_optional_str(info.get("model")),
+            subtype=_optional_str(info.get("subtype")),
+            platform=_optional_str(info.get("platform")),
+            project_name=_optional_str(info.get("project_name")),
+        ),
+        devices=tuple(_parse_device(device, is_service=False) for device in devices),
+        services=tuple(_parse_device(service, is_service=True) for service in services),
+        config_version=_optional_str(raw.get("config_version")),
+    )
+
+
+def node_id_of(item: Any) -> str | None:
+    """Return the id of a node entry: `id`, or `node_id` as the newer SDKs send it."""
+    if not isinstance(item, dict):
+        return None
+    return _optional_str(item.get("id")) or _optional_str(item.get("node_id"))
+
+
+class NodeParser:
+    """Parses node entries and shares one config object between identical configs."""
+
+    def __init__(self, cache_size: int = CONFIG_CACHE_SIZE) -> None:
+        """Start with an empty config cache."""
+        self._configs: OrderedDict[bytes, NodeConfig] = OrderedDict()
+        self._cache_size = cache_size
+
+    def config(self, raw: Any) -> NodeConfig:
+        """Parse a config, returning the shared object for a config seen before."""
+        if not isinstance(raw, dict):
+            raise MalformedNodeError("config is not an object")
+        try:
+            key = orjson.dumps(
+                {k: v for k, v in raw.items() if k != "node_id"},
+                option=orjson.OPT_SORT_KEYS,
+            )
+        except TypeError as err:  # pragma: no cover - JSON input always serialises
+            raise MalformedNodeError("config cannot be serialised") from err
+        if (cached := self._configs.get(key)) is not None:
+            self._configs.move_to_end(key)
+            return cached
+        config = parse_config(raw)
+        self._configs[key] = config
+        if len(self._configs) > self._cache_size:
+            self._configs.popitem(last=False)
+        return config
+
+    def node(self, item: Any, previous: NodeConfig | None = None) -> Node:
+        """Parse one entry of `node_details`.
+
+        `previous` is the config to use when the entry carries none (a listing asked
+        with `config=false`).
+        """
+        node_id = node_id_of(item)
+        if node_id is None:
+            raise MalformedNodeError("node entry has no id")
+        raw_config = item.get("config")
+        if raw_config is None:
+            if previous is None:
+                raise MalformedNodeError("node entry has no config")
+            config = previous
+        else:
+            config = self.config(raw_config)
+        raw_params = item.get("params")
+        if raw_params is None:
+            raw_params = {}
+        if not isinstance(raw_params, dict):
+            raise MalformedNodeError("params is not an object")
+        connected, timestamp = _parse_status(item.get("status"))
+        return Node(
+            node_id=node_id,
+            config=config,
+            values=_values(config, raw_params),
+            connected=connected,
+            connectivity_timestamp=timestamp,
+            role=_optional_str(item.get("role")),
+        )
+
+    def page(self, payload: Any) -> NodePage:
+        """Parse one page; malformed entries are returned, not raised."""
+        if not isinstance(payload, dict):
+            raise MalformedNodeError("node listing is not an object")
+        details = payload.get("node_details")
+        if details is None:
+            details = []
+        if not isinstance(details, list):
+            raise MalformedNodeError("node_details is not a list")
+        nodes: list[Node] = []
+        malformed: list[tuple[str, str]] = []
+        for item in details:
+            try:
+                nodes.append(self.node(item))
+            except MalformedNodeError as err:
+                malformed.append((node_id_of(item) or "<no id>", str(err)))
+        next_id = payload.get("next_id")
+        return NodePage(
+            nodes=tuple(nodes),
+            malformed=tuple(malformed),
+            next_id=next_id if isinstance(next_id, str) and next_id else None,
+        )
+
+
+def _parse_status(raw: Any) -> tuple[bool | None, int | None]:
+    if not isinstance(raw, dict):
+        return None, None
+    connectivity = raw.get("connectivity")
+    if not isinstance(connectivity, dict):
+        return None, None
+    connected = connectivity.get("connected")
+    timestamp = connectivity.get("timestamp")
+    return (
+        connected if isinstance(connected, bool) else None,
+        int(number) if (number := _optional_number(timestamp)) is not None else None,
+    )
+
+
+def _values(
+    config: NodeConfig, raw_params: dict[str, Any]
+) -> tuple[tuple[Any, ...], ...]:
+    rows: list[tuple[Any, ...]] = []
+    for entry in config.entries:
+        reported = raw_params.get(entry.name)
+        if not isinstance(reported, dict):
+            rows.append((None,) * len(entry.params))
+            continue
+        rows.append(
+            tuple(param.coerce(reported.get(param.name)) for param in entry.params)
+        )
+    return tuple(rows)

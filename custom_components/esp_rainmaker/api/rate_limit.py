@@ -1,0 +1,109 @@
+"""Client-side rate limiting: one token bucket per account, shared by polls and commands."""
+
+import asyncio
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+import random
+import time
+
+from .exceptions import RainMakerRateLimitError
+
+DEFAULT_RATE = 10.0
+DEFAULT_BURST = 20
+DEFAULT_MAX_WAIT = 30.0
+BACKOFF_BASE = 1.0
+
+
+class TokenBucket:
+    """A FIFO token bucket that the cloud can pause with a 429.
+
+    Waiters are served in arrival order. A pause (from `Retry-After` or a back-off)
+    stops every request of the client, not only the one that was throttled, and the
+    bucket restarts empty afterwards so the client eases back in at `rate`.
+    A caller that would have to wait longer than `max_wait` gets a
+    `RainMakerRateLimitError` at once instead of a hanging request.
+    """
+
+    def __init__(
+        self,
+        rate: float = DEFAULT_RATE,
+        burst: int = DEFAULT_BURST,
+        *,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> None:
+        """Start full."""
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be positive and burst at least 1")
+        self.rate = rate
+        self.burst = burst
+        self.max_wait = max_wait
+        self._tokens = float(burst)
+        self._updated: float | None = None
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()
+
+    def _refill(self, now: float) -> None:
+        if self._updated is None:
+            self._updated = now
+        elapsed = now - self._updated
+        if elapsed > 0:
+            self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate)
+            self._updated = now
+
+    @property
+    def paused_for(self) -> float:
+        """Seconds left of the current pause (0 when not paused)."""
+        return max(0.0, self._paused_until - self._now())
+
+    async def acquire(self) -> None:
+        """Wait for a token."""
+        async with self._lock:
+            while True:
+                now = self._now()
+                wait = self._paused_until - now
+                if wait <= 0:
+                    self._refill(now)
+                    if self._tokens >= 1:
+                        self._tokens -= 1
+                        return
+                    wait = (1 - self._tokens) / self.rate
+                if wait > self.max_wait:
+                    raise RainMakerRateLimitError(
+                        f"Rate limited by the cloud for another {wait:.0f} s",
+                        retry_after=wait,
+                    )
+                await asyncio.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Stop all requests for `seconds`, then restart with an empty bucket."""
+        now = self._now()
+        until = now + max(0.0, seconds)
+        self._paused_until = max(self._paused_until, until)
+        self._tokens = 0.0
+        self._updated = self._paused_until
+
+
+def backoff_delay(attempt: int) -> float:
+    """Back-off before retry number `attempt` (1-based): 1 s, 2 s, 4 s, ±50 % jitter."""
+    return float(BACKOFF_BASE * 2.0 ** (attempt - 1) * random.uniform(0.5, 1.5))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Parse a Retry-After header given in seconds or as an HTTP date."""
+    if value is None or not (value := value.strip()):
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, float(when.timestamp()) - time.time())

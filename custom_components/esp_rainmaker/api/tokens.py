@@ -1,0 +1,83 @@
+"""The tokens of a RainMaker session and the JWT claims clients read from them.
+
+Clients decode the JWT payload without verifying the signature, as every official
+RainMaker client does: the tokens come straight from the cloud over TLS and are only
+read for the user id and the expiry time.
+"""
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import orjson
+
+CLAIM_USER_ID = "custom:user_id"
+CLAIM_EMAIL = "email"
+CLAIM_EXPIRES = "exp"
+
+
+def decode_jwt_claims(token: str) -> dict[str, Any]:
+    """Return the payload of a JWT, or an empty dict when it is not one."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    payload = parts[1]
+    try:
+        claims = orjson.loads(
+            base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        )
+    except (binascii.Error, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSet:
+    """Access, id and refresh tokens of one login; the repr shows none of them."""
+
+    access_token: str = field(repr=False)
+    id_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+
+    @property
+    def user_id(self) -> str | None:
+        """The account's user id, from the id token."""
+        value = decode_jwt_claims(self.id_token).get(CLAIM_USER_ID)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def email(self) -> str | None:
+        """The account's e-mail address, from the id token."""
+        value = decode_jwt_claims(self.id_token).get(CLAIM_EMAIL)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def access_expires_at(self) -> float | None:
+        """When the access token expires (epoch seconds), if it says."""
+        value = decode_jwt_claims(self.access_token).get(CLAIM_EXPIRES)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+    def as_dict(self) -> dict[str, str]:
+        """Serialise for storage by the caller."""
+        return {
+            "access_token": self.access_token,
+            "id_token": self.id_token,
+            "refresh_token": self.refresh_token,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Self | None:
+        """Restore stored tokens; None when anything is missing."""
+        if not data:
+            return None
+        values = [
+            data.get(key) for key in ("access_token", "id_token", "refresh_token")
+        ]
+        if not all(isinstance(value, str) and value for value in values):
+            return None
+        access_token, id_token, refresh_token = values
+        return cls(str(access_token), str(id_token), str(refresh_token))

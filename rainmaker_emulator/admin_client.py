@@ -1,0 +1,173 @@
+"""A small HTTP client for the admin API, used by tests, the demo, the E2E test and benchmarks."""
+
+from typing import Any
+
+import aiohttp
+
+
+class AdminError(Exception):
+    """The admin API refused a call."""
+
+
+class EmulatorAdmin:
+    """Drive an emulator over HTTP (`/_emulator/...`)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+        """Talk to the emulator at `base_url`."""
+        self._session = session
+        self.base_url = base_url.rstrip("/")
+
+    async def _call(self, method: str, path: str, body: Any = None) -> Any:
+        async with self._session.request(
+            method, f"{self.base_url}/_emulator{path}", json=body
+        ) as response:
+            data = await response.json(content_type=None)
+            if response.status >= 400:
+                raise AdminError(f"{method} {path}: HTTP {response.status}: {data}")
+            return data
+
+    # Statistics and faults
+    async def stats(self) -> dict[str, Any]:
+        """Return request counters: `{"total": n, "requests": {"GET /v1/user/nodes": n}}`."""
+        result: dict[str, Any] = await self._call("GET", "/stats")
+        return result
+
+    async def count(self, key: str) -> int:
+        """Return how many requests of one kind, e.g. `"PUT /v1/user/nodes/params"`."""
+        return int((await self.stats())["requests"].get(key, 0))
+
+    async def reset_stats(self) -> None:
+        """Zero the counters."""
+        await self._call("POST", "/stats/reset")
+
+    async def add_fault(self, **rule: Any) -> dict[str, Any]:
+        """Add a fault rule (method, path, status, headers, body, delay_ms, times, ...)."""
+        result: dict[str, Any] = await self._call("POST", "/faults", rule)
+        return result
+
+    async def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        await self._call("DELETE", "/faults")
+
+    # Behaviour
+    async def settings(self, **changes: Any) -> dict[str, Any]:
+        """Change settings (apply_delay_ms, token_ttl_s, page_size, ...) and return them all."""
+        result: dict[str, Any] = await self._call("POST", "/settings", changes)
+        return result
+
+    async def set_latency(self, ms: float) -> None:
+        """Add latency to every API request."""
+        await self._call("POST", "/latency", {"ms": ms})
+
+    async def set_rate_limit(
+        self, rate: float = 10, burst: int = 20, retry_after: str | None = None
+    ) -> None:
+        """Throttle the API server-side."""
+        await self._call(
+            "POST",
+            "/rate_limit",
+            {"rate": rate, "burst": burst, "retry_after": retry_after},
+        )
+
+    async def clear_rate_limit(self) -> int:
+        """Stop throttling; return how many requests were throttled."""
+        return int((await self._call("DELETE", "/rate_limit"))["throttled"])
+
+    async def advance(self, seconds: float) -> float:
+        """Advance simulated time."""
+        return float(
+            (await self._call("POST", "/clock/advance", {"seconds": seconds}))["now"]
+        )
+
+    # Accounts
+    async def add_account(
+        self,
+        email: str,
+        password: str,
+        *,
+        mfa: bool = False,
+        user_id: str | None = None,
+    ) -> str:
+        """Create an account; return its user id."""
+        body: dict[str, Any] = {"email": email, "password": password, "mfa": mfa}
+        if user_id is not None:
+            body["user_id"] = user_id
+        return str((await self._call("POST", "/accounts", body))["user_id"])
+
+    async def account(self, email: str) -> dict[str, Any]:
+        """Describe an account."""
+        result: dict[str, Any] = await self._call("GET", f"/accounts/{email}")
+        return result
+
+    async def remove_account(self, email: str) -> None:
+        """Delete an account."""
+        await self._call("DELETE", f"/accounts/{email}")
+
+    async def set_password(
+        self, email: str, password: str, *, revoke_sessions: bool = True
+    ) -> None:
+        """Change a password."""
+        await self._call(
+            "POST",
+            f"/accounts/{email}/password",
+            {"password": password, "revoke_sessions": revoke_sessions},
+        )
+
+    async def revoke_tokens(
+        self, email: str, *, refresh: bool = True, access: bool = False
+    ) -> None:
+        """Revoke an account's refresh (and optionally access) tokens."""
+        await self._call(
+            "POST",
+            f"/accounts/{email}/revoke_tokens",
+            {"refresh": refresh, "access": access},
+        )
+
+    async def seed(self, email: str, password: str, **counts: int) -> dict[str, Any]:
+        """Create an account with numbered devices (thermacell, lights, switches, fans, sensors)."""
+        result: dict[str, Any] = await self._call(
+            "POST", "/seed", {"email": email, "password": password, **counts}
+        )
+        return result
+
+    # Nodes
+    async def add_node(self, kind: str, owner: str, **options: Any) -> str:
+        """Create a node; return its id."""
+        body = {"kind": kind, "owner": owner, **options}
+        return str((await self._call("POST", "/nodes", body))["node_id"])
+
+    async def node(self, node_id: str) -> dict[str, Any]:
+        """Return reported params, pending and received writes, connectivity and config."""
+        result: dict[str, Any] = await self._call("GET", f"/nodes/{node_id}")
+        return result
+
+    async def reported(self, node_id: str, device: str) -> dict[str, Any]:
+        """Return one device's reported params."""
+        result: dict[str, Any] = (await self.node(node_id))["reported"][device]
+        return result
+
+    async def remove_node(self, node_id: str) -> None:
+        """Delete a node."""
+        await self._call("DELETE", f"/nodes/{node_id}")
+
+    async def set_online(self, node_id: str, online: bool) -> None:
+        """Connect or disconnect a node."""
+        await self._call("POST", f"/nodes/{node_id}/online", {"online": online})
+
+    async def set_params(self, node_id: str, params: dict[str, dict[str, Any]]) -> None:
+        """Overwrite reported params."""
+        await self._call("POST", f"/nodes/{node_id}/params", params)
+
+    async def set_config(self, node_id: str, config: Any) -> None:
+        """Replace a node's config."""
+        await self._call("POST", f"/nodes/{node_id}/config", config)
+
+    async def set_quirks(self, node_id: str, **quirks: Any) -> None:
+        """Turn device quirks on or off."""
+        await self._call("POST", f"/nodes/{node_id}/quirks", quirks)
+
+    async def share(self, node_id: str, email: str, role: str = "secondary") -> None:
+        """Share a node with another account."""
+        await self._call(
+            "POST", f"/nodes/{node_id}/share", {"email": email, "role": role}
+        )

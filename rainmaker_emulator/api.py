@@ -1,0 +1,406 @@
+"""The public RainMaker REST API, as described in `rainmaker-api.md`."""
+
+from typing import Any
+
+from aiohttp import web
+import orjson
+
+from .state import Account, Cloud
+from .tokens import Session
+
+CLOUD: web.AppKey[Cloud] = web.AppKey("cloud", Cloud)
+
+# Error codes and descriptions of the real cloud.
+INVALID_BODY = (100006, "Invalid request body")
+NODE_ID_MISSING = (100009, "Node Id is missing")
+NODE_NOT_OWNED = (100010, "Node does not belong to user")
+INVALID_REQUEST = (100012, "Invalid Request")
+USER_NAME_MISSING = (101001, "User name is missing")
+EMAIL_FORMAT = (101002, "Email-id is not in correct format")
+PASSWORD_MISSING = (101003, "Password or verification code is missing")
+BAD_CREDENTIALS = (101009, "Incorrect user name or password")
+REFRESH_FAILED = (101017, "Refresh token failed")
+USER_MISSING = (101025, "User does not exist")
+CODE_INCORRECT = (101012, "Verification code is incorrect")
+LOGOUT_FLAG = (
+    101036,
+    "Error, Invalid logout_all value specified. [Valid values are true/false]",
+)
+UPDATE_FAILED = (102002, "Updating node parameter failed")
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """Serialise with orjson, as JSON."""
+    return web.Response(
+        body=orjson.dumps(data),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+    )
+
+
+def failure(
+    error: tuple[int, str],
+    status: int = 400,
+    description: str | None = None,
+    *,
+    code_as_string: bool = False,
+) -> web.Response:
+    """Return the cloud's failure body (`error_code` a number, or a string if asked)."""
+    code, text = error
+    return json_response(
+        {
+            "status": "failure",
+            "description": description or text,
+            "error_code": str(code) if code_as_string else code,
+        },
+        status,
+    )
+
+
+def success(description: str, **extra: Any) -> web.Response:
+    """Return the cloud's success body."""
+    return json_response({"status": "success", "description": description, **extra})
+
+
+def _flag(request: web.Request, name: str, default: bool) -> bool:
+    value = request.query.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() == "true"
+
+
+def _node_id(request: web.Request) -> str | None:
+    return request.query.get("node_id") or request.query.get("nodeid")
+
+
+async def _json_body(request: web.Request) -> Any:
+    raw = await request.read()
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ValueError("invalid JSON") from None
+
+
+class PublicApi:
+    """Route handlers of `/apiversions`, `/mqtt_host` and `/v1/...`."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        """Serve one cloud."""
+        self.cloud = cloud
+
+    def _failure(
+        self, error: tuple[int, str], status: int = 400, description: str | None = None
+    ) -> web.Response:
+        return failure(
+            error, status, description, code_as_string=self.cloud.string_error_codes
+        )
+
+    def routes(self) -> list[web.RouteDef]:
+        """Return all public routes."""
+        return [
+            web.get("/apiversions", self.api_versions),
+            web.get("/mqtt_host", self.mqtt_host),
+            web.post("/v1/login2", self.login),
+            web.post("/v1/login", self.login),
+            web.post("/v1/logout2", self.logout),
+            web.get("/v1/user2", self.user),
+            web.get("/v1/user", self.user),
+            web.get("/v1/user/nodes", self.list_nodes),
+            web.get("/v1/user/nodes/config", self.node_config),
+            web.get("/v1/user/nodes/status", self.node_status),
+            web.get("/v1/user/nodes/params", self.node_params),
+            web.put("/v1/user/nodes/params", self.set_params),
+        ]
+
+    # Unauthenticated ---------------------------------------------------------------
+
+    async def api_versions(self, request: web.Request) -> web.Response:
+        """Supported API versions."""
+        return json_response(
+            {
+                "supported_versions": ["v1"],
+                "additional_info": [
+                    {
+                        "version": "v1",
+                        "build_info": "emulator",
+                        "release_notes": "RainMaker emulator",
+                    }
+                ],
+            }
+        )
+
+    async def mqtt_host(self, request: web.Request) -> web.Response:
+        """Return the MQTT endpoint nodes use (not usable by clients)."""
+        return json_response(
+            {
+                "mqtt_host": "a1b2c3d4e5f6g7-ats.iot.us-east-1.amazonaws.com",
+                "mqtt_cred_host": "c1d2e3f4g5h6i7.credentials.iot.us-east-1.amazonaws.com",
+            }
+        )
+
+    async def login(self, request: web.Request) -> web.Response:
+        """Password login, MFA completion or token refresh."""
+        try:
+            body = await _json_body(request)
+        except ValueError:
+            return self._failure(INVALID_BODY)
+        if not isinstance(body, dict):
+            return self._failure(INVALID_BODY)
+        if "refreshtoken" in body:
+            user_name = body.get("user_name")
+            tokens = self.cloud.tokens.refresh(
+                str(body["refreshtoken"]),
+                user_name if isinstance(user_name, str) else None,
+            )
+            if tokens is None:
+                return self._failure(REFRESH_FAILED)
+            return success("Login successful", **tokens)
+        user_name = body.get("user_name")
+        if not isinstance(user_name, str) or not user_name.strip():
+            return self._failure(USER_NAME_MISSING)
+        if "@" not in user_name and not user_name.startswith("+"):
+            return self._failure(EMAIL_FORMAT)
+        try:
+            account = self.cloud.account(user_name)
+        except KeyError:
+            return self._failure(USER_MISSING)
+        if "verification_code" in body:
+            return self._complete_mfa(account, body)
+        password = body.get("password")
+        if not isinstance(password, str) or not password:
+            return self._failure(PASSWORD_MISSING)
+        if password != account.password:
+            return self._failure(BAD_CREDENTIALS)
+        if account.mfa:
+            return success("Verification code sent", session=f"mfa-{account.user_id}")
+        return success(
+            "Login successful",
+            **self.cloud.tokens.login(account.email, account.user_id),
+        )
+
+    def _complete_mfa(self, account: Account, body: dict[str, Any]) -> web.Response:
+        if (
+            body.get("session") != f"mfa-{account.user_id}"
+            or body["verification_code"] != account.otp
+        ):
+            return self._failure(CODE_INCORRECT)
+        return success(
+            "Login successful",
+            **self.cloud.tokens.login(account.email, account.user_id),
+        )
+
+    # Authenticated -----------------------------------------------------------------
+
+    def _session(self, request: web.Request) -> Session | web.Response:
+        token = request.headers.get("Authorization", "")
+        if self.cloud.accept_bearer and token.startswith("Bearer "):
+            token = token.removeprefix("Bearer ")
+        session = self.cloud.tokens.verify(token) if token else None
+        if session is None or session.email not in self.cloud.accounts:
+            if self.cloud.unauthorized_body == "status":
+                return json_response(
+                    {"status": "failure", "description": "Unauthorized"}, 401
+                )
+            return json_response({"message": "Unauthorized"}, 401)
+        return session
+
+    async def logout(self, request: web.Request) -> web.Response:
+        """End the calling session, or all sessions of the account."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        flag = request.query.get("logout_all")
+        raw = await request.read()
+        if flag is None and raw:
+            try:
+                body = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                return self._failure(INVALID_BODY)
+            flag = (
+                str(body.get("logout_all", "false")).lower()
+                if isinstance(body, dict)
+                else None
+            )
+        flag = (flag or "false").lower()
+        if flag not in ("true", "false"):
+            return self._failure(LOGOUT_FLAG)
+        if flag == "true":
+            self.cloud.tokens.revoke(session.email, refresh=True, access=True)
+        else:
+            self.cloud.tokens.end(session)
+        return success("Logged out successfully")
+
+    async def user(self, request: web.Request) -> web.Response:
+        """Return the caller's profile."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        account = self.cloud.account(session.email)
+        return json_response(
+            {"user_id": account.user_id, "user_name": account.email, "mfa": account.mfa}
+        )
+
+    def _owned(self, request: web.Request, session: Session) -> str | web.Response:
+        node_id = _node_id(request)
+        if not node_id:
+            return self._failure(NODE_ID_MISSING)
+        node = self.cloud.nodes.get(node_id)
+        if node is None or session.email not in node.users:
+            return self._failure(NODE_NOT_OWNED)
+        return node_id
+
+    async def list_nodes(self, request: web.Request) -> web.Response:
+        """Return the node listing, with optional details, paged by `start_id`/`next_id`."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        flags = {
+            "status": _flag(request, "status", True),
+            "config": _flag(request, "config", True),
+            "params": _flag(request, "params", True),
+        }
+        if "node_id" in request.query or "nodeid" in request.query:
+            owned = self._owned(request, session)
+            if isinstance(owned, web.Response):
+                return owned
+            node = self.cloud.node(owned)
+            return json_response(
+                {
+                    "nodes": [owned],
+                    "node_details": [
+                        node.details(
+                            session.email, id_fields=self.cloud.id_fields, **flags
+                        )
+                    ],
+                    "total": 1,
+                }
+            )
+        try:
+            size = int(request.query.get("num_records", self.cloud.page_size))
+        except ValueError:
+            return self._failure(INVALID_REQUEST, description="Invalid num_records")
+        size = max(1, min(size, self.cloud.page_size))
+        ids, next_id = self.cloud.page(
+            session.email, request.query.get("start_id"), size
+        )
+        answer: dict[str, Any] = {
+            "nodes": ids,
+            "total": len(self.cloud.visible(session.email)),
+        }
+        if _flag(request, "node_details", False):
+            answer["node_details"] = [
+                self.cloud.node(node_id).details(
+                    session.email, id_fields=self.cloud.id_fields, **flags
+                )
+                for node_id in ids
+            ]
+        if next_id is not None:
+            answer["next_id"] = next_id
+        return json_response(answer)
+
+    async def _one(self, request: web.Request) -> Any:
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        owned = self._owned(request, session)
+        if isinstance(owned, web.Response):
+            return owned
+        return self.cloud.node(owned)
+
+    async def node_config(self, request: web.Request) -> web.Response:
+        """One node's config."""
+        node = await self._one(request)
+        return node if isinstance(node, web.Response) else json_response(node.config)
+
+    async def node_status(self, request: web.Request) -> web.Response:
+        """One node's connectivity."""
+        node = await self._one(request)
+        return (
+            node
+            if isinstance(node, web.Response)
+            else json_response(node.connectivity())
+        )
+
+    async def node_params(self, request: web.Request) -> web.Response:
+        """One node's reported params."""
+        node = await self._one(request)
+        return node if isinstance(node, web.Response) else json_response(node.reported)
+
+    async def set_params(self, request: web.Request) -> web.Response:
+        """Write params: single-node form (query + object) or bulk form (array)."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        try:
+            body = await _json_body(request)
+        except ValueError:
+            return self._failure(INVALID_BODY)
+        if "node_id" in request.query or "nodeid" in request.query:
+            owned = self._owned(request, session)
+            if isinstance(owned, web.Response):
+                return owned
+            if not isinstance(body, dict):
+                return self._failure(INVALID_REQUEST)
+            code, description = self._write(owned, body)
+            if code is not None:
+                return self._failure(
+                    (code, description), 500 if code == UPDATE_FAILED[0] else 400
+                )
+            return success("Successfully set params")
+        if not isinstance(body, list) or not body:
+            return self._failure(INVALID_REQUEST)
+        if not all(
+            isinstance(item, dict) and isinstance(item.get("node_id"), str)
+            for item in body
+        ):
+            return self._failure(INVALID_REQUEST)
+        results = []
+        for item in body:
+            node_id = item["node_id"]
+            node = self.cloud.nodes.get(node_id)
+            if node is None or session.email not in node.users:
+                code, description = NODE_NOT_OWNED
+            else:
+                code, description = self._write(node_id, item.get("payload"))
+            if code is None:
+                results.append(
+                    {
+                        "node_id": node_id,
+                        "status": "success",
+                        "description": description,
+                    }
+                )
+            else:
+                results.append(
+                    {
+                        "node_id": node_id,
+                        "status": "failure",
+                        "description": description,
+                        "error_code": str(code)
+                        if self.cloud.string_error_codes
+                        else code,
+                    }
+                )
+        mixed = len({result["status"] for result in results}) > 1
+        return json_response(results, 207 if mixed and self.cloud.bulk_207 else 200)
+
+    def _write(self, node_id: str, payload: Any) -> tuple[int | None, str]:
+        """Validate and queue one node's write; return (error code, description)."""
+        node = self.cloud.node(node_id)
+        now = self.cloud.clock.now()
+        reason = node.check_write(payload)
+        if reason is not None:
+            if node.hazardous(payload):
+                node.go_offline(now, now + self.cloud.settings.hazard_offline)
+            return INVALID_REQUEST[0], reason
+        if not node.online:
+            policy = self.cloud.settings.offline_writes
+            if policy == "reject":
+                return UPDATE_FAILED[0], "Node is offline"
+            if policy == "drop":
+                return None, "Successfully set params"
+        node.accept_write(payload, now)
+        return None, "Successfully set params"

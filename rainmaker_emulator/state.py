@@ -1,0 +1,351 @@
+"""The emulated cloud: accounts, nodes, sessions, statistics, faults and throttling."""
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import formatdate
+import fnmatch
+import math
+import random
+import string
+import time
+from typing import Any
+import uuid
+
+from .clock import SimClock
+from .devices import KINDS, Built, Settings
+from .nodes import EmulatedNode
+from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
+
+DEFAULT_PAGE_SIZE = 10
+NODE_ID_ALPHABET = string.ascii_letters + string.digits
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-pass-1234"  # noqa: S105 - the documented demo account
+
+
+@dataclass(slots=True)
+class Account:
+    """A user of the cloud."""
+
+    email: str
+    password: str
+    user_id: str
+    mfa: bool = False
+    otp: str = "123456"
+    node_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class FaultRule:
+    """A canned misbehaviour for matching requests."""
+
+    rule_id: int
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    delay_ms: float = 0.0
+    times: int | None = None
+    drop_connection: bool = False
+    malformed: bool = False
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether the rule applies to a request."""
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path is None or fnmatch.fnmatchcase(path, self.path)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Describe the rule."""
+        return {
+            "id": self.rule_id,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "headers": self.headers,
+            "body": self.body,
+            "delay_ms": self.delay_ms,
+            "times": self.times,
+            "drop_connection": self.drop_connection,
+            "malformed": self.malformed,
+            "hits": self.hits,
+        }
+
+
+@dataclass(slots=True)
+class ServerRateLimit:
+    """A server-side token bucket over all API requests."""
+
+    rate: float
+    burst: int
+    retry_after: str | None = None  # None | "seconds" | "date"
+    tokens: float = 0.0
+    updated: float = field(default_factory=time.monotonic)
+    throttled: int = 0
+
+    def __post_init__(self) -> None:
+        """Start full."""
+        self.tokens = float(self.burst)
+
+    def take(self) -> float | None:
+        """Take a token; return None, or the seconds until one is available."""
+        now = time.monotonic()
+        self.tokens = min(
+            float(self.burst), self.tokens + (now - self.updated) * self.rate
+        )
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return None
+        self.throttled += 1
+        return (1 - self.tokens) / self.rate
+
+    def headers(self, wait: float) -> dict[str, str]:
+        """Return the Retry-After header for a throttled request, if configured."""
+        if self.retry_after == "seconds":
+            return {"Retry-After": str(max(1, math.ceil(wait)))}
+        if self.retry_after == "date":
+            return {
+                "Retry-After": formatdate(time.time() + max(1.0, wait), usegmt=True)
+            }
+        return {}
+
+
+class Cloud:
+    """All state of one emulated RainMaker deployment."""
+
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        settings: Settings | None = None,
+        token_ttl: float = DEFAULT_ACCESS_TTL,
+    ) -> None:
+        """Create an empty cloud."""
+        self.clock = SimClock()
+        self.tokens = TokenAuthority(self.clock, access_ttl=token_ttl)
+        self.settings = settings or Settings()
+        self.page_size = page_size
+        self.rng = random.Random(seed)
+        self.accounts: dict[str, Account] = {}
+        self.nodes: dict[str, EmulatedNode] = {}
+        self.stats: Counter[str] = Counter()
+        self.faults: list[FaultRule] = []
+        self._fault_ids = 0
+        self.latency = 0.0
+        self.rate_limit: ServerRateLimit | None = None
+        self.unauthorized_body = "message"  # or "status"
+        self.accept_bearer = False
+        self.bulk_207 = False
+        self.id_fields = "both"  # or "id" / "node_id"
+        self.string_error_codes = False
+
+    # Accounts --------------------------------------------------------------------
+
+    def add_account(
+        self,
+        email: str,
+        password: str,
+        *,
+        user_id: str | None = None,
+        mfa: bool = False,
+    ) -> Account:
+        """Create an account (e-mail addresses are case-insensitive)."""
+        email = email.strip().lower()
+        if email in self.accounts:
+            raise ValueError(f"account {email} exists")
+        account = Account(
+            email=email,
+            password=password,
+            user_id=user_id or str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+            mfa=mfa,
+        )
+        self.accounts[email] = account
+        return account
+
+    def account(self, email: str) -> Account:
+        """Look an account up."""
+        try:
+            return self.accounts[email.strip().lower()]
+        except KeyError:
+            raise KeyError(f"no account {email}") from None
+
+    def remove_account(self, email: str) -> None:
+        """Delete an account, its sessions and its access to nodes."""
+        account = self.account(email)
+        for node_id in list(account.node_ids):
+            self.nodes[node_id].users.pop(account.email, None)
+        self.tokens.forget(account.email)
+        del self.accounts[account.email]
+
+    def set_password(
+        self, email: str, password: str, *, revoke_sessions: bool = True
+    ) -> None:
+        """Change a password, by default signing every session out as well."""
+        account = self.account(email)
+        account.password = password
+        if revoke_sessions:
+            self.tokens.revoke(account.email, refresh=True, access=True)
+
+    # Nodes -----------------------------------------------------------------------
+
+    def new_node_id(self) -> str:
+        """Return a fresh 22-character node id."""
+        while True:
+            node_id = "".join(self.rng.choice(NODE_ID_ALPHABET) for _ in range(22))
+            if node_id not in self.nodes:
+                return node_id
+
+    def add_node(
+        self,
+        kind: str,
+        owner: str,
+        *,
+        node_id: str | None = None,
+        name: str | None = None,
+        online: bool = True,
+        shared_with: list[str] | None = None,
+        config: Any = None,
+        params: Any = None,
+    ) -> EmulatedNode:
+        """Create a node of a kind for an owner; `raw` nodes take config and params as given."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind}; known: {', '.join(sorted(KINDS))}")
+        account = self.account(owner)
+        node_id = node_id or self.new_node_id()
+        if node_id in self.nodes:
+            raise ValueError(f"node {node_id} exists")
+        device_kind = KINDS[kind]
+        if kind == "raw":
+            built = Built(config=config, params=params if params is not None else {})
+        else:
+            built = device_kind.build(
+                node_id, name or f"{device_kind.device_name}", self.rng
+            )
+        now = self.clock.now()
+        node = EmulatedNode(
+            node_id=node_id,
+            kind=device_kind,
+            config=built.config,
+            reported=built.params,
+            settings=self.settings,
+            sim=built.sim,
+            online=online,
+            connectivity_ts=int(now * 1000),
+            time=now,
+        )
+        node.users[account.email] = "primary"
+        account.node_ids.add(node_id)
+        self.nodes[node_id] = node
+        for email in shared_with or []:
+            self.share(node_id, email)
+        return node
+
+    def node(self, node_id: str) -> EmulatedNode:
+        """Look a node up and bring its simulation up to now."""
+        try:
+            node = self.nodes[node_id]
+        except KeyError:
+            raise KeyError(f"no node {node_id}") from None
+        node.advance(self.clock.now())
+        return node
+
+    def remove_node(self, node_id: str) -> None:
+        """Delete a node from the cloud and from every account."""
+        node = self.nodes.pop(node_id)
+        for email in node.users:
+            if email in self.accounts:
+                self.accounts[email].node_ids.discard(node_id)
+
+    def share(self, node_id: str, email: str, role: str = "secondary") -> None:
+        """Give another account access to a node."""
+        account = self.account(email)
+        self.nodes[node_id].users[account.email] = role
+        account.node_ids.add(node_id)
+
+    def visible(self, email: str) -> list[str]:
+        """Return the ids of the nodes an account sees, sorted as the cloud pages them."""
+        return sorted(self.account(email).node_ids)
+
+    def page(
+        self, email: str, start_id: str | None, size: int
+    ) -> tuple[list[str], str | None]:
+        """One page of node ids and the id that starts the next page."""
+        ids = self.visible(email)
+        start = bisect_left(ids, start_id) if start_id else 0
+        chunk = ids[start : start + size]
+        end = start + size
+        return chunk, ids[end] if end < len(ids) else None
+
+    # Requests --------------------------------------------------------------------
+
+    def count(self, method: str, path: str) -> None:
+        """Record an API request."""
+        self.stats[f"{method} {path}"] += 1
+
+    def stats_snapshot(self) -> dict[str, Any]:
+        """Request counters."""
+        return {"total": sum(self.stats.values()), "requests": dict(self.stats)}
+
+    def add_fault(self, **rule: Any) -> FaultRule:
+        """Register a fault rule."""
+        self._fault_ids += 1
+        fault = FaultRule(rule_id=self._fault_ids, **rule)
+        self.faults.append(fault)
+        return fault
+
+    def take_fault(self, method: str, path: str) -> FaultRule | None:
+        """Return the first rule matching a request, consuming one of its uses."""
+        for fault in self.faults:
+            if fault.matches(method, path):
+                fault.hits += 1
+                if fault.times is not None and fault.hits >= fault.times:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    # Demo ------------------------------------------------------------------------
+
+    def seed(
+        self,
+        email: str = DEMO_EMAIL,
+        password: str = DEMO_PASSWORD,
+        *,
+        thermacell: int = 0,
+        lights: int = 0,
+        switches: int = 0,
+        fans: int = 0,
+        sensors: int = 0,
+    ) -> Account:
+        """Create (or reuse) an account and give it numbered devices of each kind."""
+        try:
+            account = self.account(email)
+        except KeyError:
+            account = self.add_account(email, password)
+        plan = [
+            ("thermacell", thermacell, "Patio Hub"),
+            ("lightbulb", lights, "Desk Lamp"),
+            ("switch", switches, "Coffee Maker"),
+            ("fan", fans, "Ceiling Fan"),
+            ("temperature-sensor", sensors, "Greenhouse"),
+        ]
+        for kind, count, label in plan:
+            for number in range(1, count + 1):
+                self.add_node(
+                    kind,
+                    account.email,
+                    name=f"{label} {number}" if count > 1 else label,
+                )
+        return account
+
+    def seed_demo(self) -> Account:
+        """Create the demo account: two LIV hubs and one device of each standard kind."""
+        account = self.seed(thermacell=0, lights=1, switches=1, fans=1, sensors=1)
+        self.add_node("thermacell", account.email, name="Patio")
+        self.add_node("thermacell", account.email, name="Back Yard")
+        self.add_node("outlet", account.email, name="Garden Lights")
+        return account
