@@ -1,0 +1,102 @@
+"""The token bucket and Retry-After parsing."""
+
+import asyncio
+from email.utils import formatdate
+import time
+
+import pytest
+
+from custom_components.esp_rainmaker.api import RainMakerRateLimitError, TokenBucket
+from custom_components.esp_rainmaker.api.rate_limit import (
+    backoff_delay,
+    parse_retry_after,
+)
+
+
+async def test_burst_then_rate() -> None:
+    """The burst passes at once; the rest follows at the refill rate."""
+    bucket = TokenBucket(rate=50, burst=5)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for _ in range(5):
+        await bucket.acquire()
+    assert loop.time() - start < 0.05
+    for _ in range(5):
+        await bucket.acquire()
+    assert loop.time() - start >= 0.09
+
+
+async def test_pause_stops_everyone_and_restarts_empty() -> None:
+    """A pause holds every caller, then the bucket refills from empty."""
+    bucket = TokenBucket(rate=100, burst=20)
+    loop = asyncio.get_running_loop()
+    bucket.pause(0.1)
+    assert 0 < bucket.paused_for <= 0.1
+    start = loop.time()
+    await asyncio.gather(bucket.acquire(), bucket.acquire())
+    assert loop.time() - start >= 0.1
+    assert bucket.paused_for == 0
+
+
+async def test_long_wait_raises() -> None:
+    """A caller that would wait beyond max_wait gets an error with the wait."""
+    bucket = TokenBucket(max_wait=1)
+    bucket.pause(60)
+    with pytest.raises(RainMakerRateLimitError) as err:
+        await bucket.acquire()
+    assert err.value.retry_after == pytest.approx(60, abs=1)
+
+
+async def test_fifo_order() -> None:
+    """Waiters are served in arrival order."""
+    bucket = TokenBucket(rate=200, burst=1)
+    order: list[int] = []
+
+    async def take(number: int) -> None:
+        await bucket.acquire()
+        order.append(number)
+
+    await asyncio.gather(*(take(n) for n in range(6)))
+    assert order == list(range(6))
+
+
+def test_invalid_bucket() -> None:
+    """Nonsense rates are refused."""
+    with pytest.raises(ValueError, match="rate"):
+        TokenBucket(rate=0)
+
+
+def test_backoff_jitter() -> None:
+    """Back-off doubles per attempt with 50-150 % jitter."""
+    from custom_components.esp_rainmaker.api import rate_limit
+
+    base = rate_limit.BACKOFF_BASE
+    for attempt, nominal in ((1, 1), (2, 2), (3, 4)):
+        delay = backoff_delay(attempt)
+        assert 0.5 * nominal * base <= delay <= 1.5 * nominal * base
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("7", 7.0),
+        ("-3", 0.0),
+        ("1.5", 1.5),
+        ("soon", None),
+    ],
+)
+def test_retry_after_seconds(header: str | None, expected: float | None) -> None:
+    """Seconds are read as numbers; junk is ignored."""
+    assert parse_retry_after(header) == expected
+
+
+def test_retry_after_dates() -> None:
+    """HTTP dates count from now; past dates mean now."""
+    future = parse_retry_after(formatdate(time.time() + 30, usegmt=True))
+    assert future is not None
+    assert 28 <= future <= 31
+    assert parse_retry_after("Thu, 01 Jan 2015 00:00:00 GMT") == 0.0
+    assert parse_retry_after("Thu, 01 Jan 2015 00:00:00") == 0.0

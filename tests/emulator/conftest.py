@@ -1,0 +1,66 @@
+"""Helpers to talk raw HTTP to the emulator."""
+
+from typing import Any
+
+import aiohttp
+import pytest
+
+from rainmaker_emulator import Cloud, EmulatorServer
+
+EMAIL = "owner@example.com"
+PASSWORD = "owner-pass-123"
+
+
+class Raw:
+    """A bare HTTP caller that logs in once and sends the raw access token."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self.session = session
+        self.url = url
+        self.token: str | None = None
+
+    async def login(
+        self, email: str = EMAIL, password: str = PASSWORD
+    ) -> dict[str, Any]:
+        status, body = await self.call(
+            "POST",
+            "/v1/login2",
+            json={"user_name": email, "password": password},
+            auth=False,
+        )
+        assert status == 200, body
+        self.token = body["accesstoken"]
+        return body
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> tuple[int, Any]:
+        merged = dict(headers or {})
+        if auth and self.token is not None:
+            merged.setdefault("Authorization", self.token)
+        async with self.session.request(
+            method, self.url + path, headers=merged, **kwargs
+        ) as response:
+            return response.status, await response.json(content_type=None)
+
+
+@pytest.fixture
+def owner(cloud: Cloud) -> str:
+    """The owner account."""
+    return cloud.add_account(EMAIL, PASSWORD).email
+
+
+@pytest.fixture
+async def raw(
+    emulator: EmulatorServer, session: aiohttp.ClientSession, owner: str
+) -> Raw:
+    """A logged-in raw caller."""
+    caller = Raw(session, emulator.url)
+    await caller.login()
+    return caller

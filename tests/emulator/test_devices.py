@@ -1,0 +1,169 @@
+"""Standard device kinds, the demo seed and the command line."""
+
+import math
+
+import pytest
+
+from rainmaker_emulator import DEMO_EMAIL, KINDS, Cloud
+from rainmaker_emulator.__main__ import build_cloud, parse_args
+from rainmaker_emulator.devices import TemperatureSensor
+from rainmaker_emulator.nodes import check_value, index_specs
+
+from .conftest import EMAIL
+
+
+@pytest.mark.parametrize(
+    ("kind", "device", "device_type", "params"),
+    [
+        (
+            "lightbulb",
+            "Light",
+            "esp.device.lightbulb",
+            {"Power", "Brightness", "Hue", "Saturation", "CCT"},
+        ),
+        ("switch", "Switch", "esp.device.switch", {"Power"}),
+        ("outlet", "Outlet", "esp.device.outlet", {"Power"}),
+        ("plug", "Plug", "esp.device.plug", {"Power"}),
+        ("socket", "Socket", "esp.device.socket", {"Power"}),
+        ("fan", "Fan", "esp.device.fan", {"Power", "Speed", "Direction"}),
+        (
+            "temperature-sensor",
+            "Temperature Sensor",
+            "esp.device.temperature-sensor",
+            {"Temperature"},
+        ),
+    ],
+)
+def test_standard_kinds(
+    cloud: Cloud, owner: str, kind: str, device: str, device_type: str, params: set[str]
+) -> None:
+    """Each kind publishes the standard device with Name, its params and the standard services."""
+    node = cloud.add_node(kind, EMAIL, name="Thing")
+    config = node.config
+    assert config["devices"][0]["type"] == device_type
+    assert {p["name"] for p in config["devices"][0]["params"]} == {"Name"} | params
+    assert [s["type"] for s in config["services"]] == [
+        "esp.service.ota",
+        "esp.service.time",
+        "esp.service.schedule",
+        "esp.service.system",
+    ]
+    assert node.reported[device]["Name"] == "Thing"
+    assert set(node.reported[device]) == {"Name"} | params
+
+
+def test_writes_become_reported(cloud: Cloud, owner: str) -> None:
+    """A write to a standard device is reported; write-only params are not."""
+    node = cloud.add_node("lightbulb", EMAIL)
+    node.accept_write(
+        {"Light": {"Hue": 200, "CCT": 2700}, "OTA": {"URL": "https://x"}},
+        cloud.clock.now(),
+    )
+    cloud.clock.advance(1)
+    reported = cloud.node(node.node_id).reported
+    assert (reported["Light"]["Hue"], reported["Light"]["CCT"]) == (200, 2700)
+    assert "URL" not in reported["OTA"]
+
+
+def test_system_reboot(cloud: Cloud, owner: str) -> None:
+    """Rebooting a standard node takes it offline for a few seconds."""
+    cloud.settings.reboot_offline = 10
+    node = cloud.add_node("switch", EMAIL)
+    node.accept_write({"System": {"Reboot": True}}, cloud.clock.now())
+    cloud.clock.advance(1)
+    assert cloud.node(node.node_id).online is False
+    cloud.clock.advance(10)
+    assert cloud.node(node.node_id).online is True
+
+
+def test_temperature_drifts(cloud: Cloud, owner: str) -> None:
+    """The temperature follows a slow wave around a per-sensor base."""
+    node = cloud.add_node("temperature-sensor", EMAIL)
+    readings = []
+    for _ in range(6):
+        cloud.clock.advance(3600)
+        readings.append(
+            cloud.node(node.node_id).reported["Temperature Sensor"]["Temperature"]
+        )
+    assert len(set(readings)) > 1
+    base = node.sim["base"]
+    assert all(abs(r - base) <= TemperatureSensor.amplitude + 0.05 for r in readings)
+    assert all(math.isclose(r, round(r, 1)) for r in readings)
+
+
+def test_raw_nodes_and_broken_configs(cloud: Cloud, owner: str) -> None:
+    """Raw nodes publish what they are given; broken configs index to nothing."""
+    node = cloud.add_node("raw", EMAIL, config=["not", "an", "object"])
+    assert node.specs == {}
+    assert node.check_write({"X": {"Y": 1}}) == "Invalid param 'Y' for device 'X'"
+    assert index_specs(
+        {"devices": [5, {"name": "D", "params": [5, {"name": "P"}]}], "services": "x"}
+    ) == {("D", "P"): {"name": "P"}}
+    with pytest.raises(NotImplementedError):
+        KINDS["raw"].build("x", "y", cloud.rng)
+
+
+def test_value_checks() -> None:
+    """Bounds, array sizes and valid strings are enforced."""
+    spec = {"data_type": "string", "properties": ["write"], "valid_strs": ["A"]}
+    assert check_value("D", "P", spec, "B") == "Param 'P' must be one of A"
+    assert check_value("D", "P", spec, "A") is None
+    array = {"data_type": "array", "properties": ["write"], "bounds": {"max": 1}}
+    assert check_value("D", "P", array, [1, 2]) == "Param 'P' holds at most 1 items"
+
+
+def test_demo_seed(cloud: Cloud) -> None:
+    """The demo account has two hubs and one device of each standard kind."""
+    account = cloud.seed_demo()
+    kinds = sorted(cloud.nodes[node_id].kind.kind for node_id in account.node_ids)
+    assert kinds == [
+        "fan",
+        "lightbulb",
+        "outlet",
+        "switch",
+        "temperature-sensor",
+        "thermacell",
+        "thermacell",
+    ]
+    assert cloud.seed_demo() is account  # seeding again reuses the account
+
+
+def test_account_errors(cloud: Cloud) -> None:
+    """Duplicates and unknown names are reported."""
+    cloud.add_account(EMAIL, "x")
+    with pytest.raises(ValueError, match="exists"):
+        cloud.add_account(EMAIL.upper(), "x")
+    with pytest.raises(KeyError):
+        cloud.node("missing")
+    with pytest.raises(KeyError):
+        cloud.account("missing@example.com")
+
+
+def test_command_line() -> None:
+    """The CLI builds the cloud its flags describe."""
+    args = parse_args(
+        [
+            "--demo",
+            "--thermacell",
+            "3",
+            "--latency-ms",
+            "50",
+            "--apply-delay-ms",
+            "100",
+            "--page-size",
+            "5",
+            "--seed",
+            "1",
+        ]
+    )
+    cloud = build_cloud(args)
+    assert len(cloud.accounts[DEMO_EMAIL].node_ids) == 7 + 3
+    assert (cloud.latency, cloud.settings.apply_delay, cloud.page_size) == (
+        0.05,
+        0.1,
+        5,
+    )
+    plain = build_cloud(
+        parse_args(["--email", "me@example.com", "--password", "pw-12345678"])
+    )
+    assert list(plain.accounts) == ["me@example.com"]
