@@ -122,14 +122,17 @@ def test_config_reused_when_absent() -> None:
     assert parser.node(entry(config=None), previous=known).config is known
 
 
-def test_config_cache_is_bounded() -> None:
-    """Old configs are evicted beyond the cache size."""
-    parser = NodeParser(cache_size=2)
-    configs = [
-        parser.config(entry()["config"] | {"config_version": str(i)}) for i in range(3)
-    ]
-    assert parser.config(entry()["config"] | {"config_version": "2"}) is configs[2]
-    assert parser.config(entry()["config"] | {"config_version": "0"}) is not configs[0]
+def test_config_cache_holds_what_a_listing_uses() -> None:
+    """After a listing the cache keeps only the configs that listing used."""
+    parser = NodeParser()
+    first = parser.config(entry()["config"])
+    other = parser.config(entry()["config"] | {"config_version": "2"})
+    parser.start_listing()
+    assert parser.config(entry()["config"]) is first
+    parser.finish_listing()
+    parser.finish_listing()  # harmless twice
+    assert parser.config(entry()["config"]) is first
+    assert parser.config(entry()["config"] | {"config_version": "2"}) is not other
 
 
 def test_page_collects_malformed() -> None:

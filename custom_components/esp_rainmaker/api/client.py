@@ -410,6 +410,7 @@ class RainMakerClient:
         nodes: dict[str, Node] = {}
         malformed: dict[str, str] = {}
         start_id: str | None = None
+        self._parser.start_listing()
         for _ in range(MAX_PAGES):
             query = {"node_details": "true"}
             if start_id is not None:
@@ -437,6 +438,7 @@ class RainMakerClient:
             start_id = page.next_id
         else:
             raise RainMakerResponseError("The node listing has too many pages")
+        self._parser.finish_listing()
         for node_id in malformed:
             nodes.pop(node_id, None)
         self._configs = {node_id: node.config for node_id, node in nodes.items()}

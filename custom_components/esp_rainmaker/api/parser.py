@@ -5,15 +5,13 @@ numbers or strings, missing optional blocks) and strict where a node could not b
 shown correctly: such a node raises `MalformedNodeError` and the caller skips it.
 """
 
-from collections import OrderedDict
 from dataclasses import dataclass
+import hashlib
 from typing import Any
 
 import orjson
 
 from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
-
-CONFIG_CACHE_SIZE = 256
 
 
 class MalformedNodeError(ValueError):
@@ -131,31 +129,42 @@ def node_id_of(item: Any) -> str | None:
 
 
 class NodeParser:
-    """Parses node entries and shares one config object between identical configs."""
+    """Parses node entries and shares one config object between identical configs.
 
-    def __init__(self, cache_size: int = CONFIG_CACHE_SIZE) -> None:
+    Configs are keyed by a digest of their content without the node id. During a
+    listing (`start_listing` … `finish_listing`) the cache is rebuilt from the
+    configs in use, so it holds exactly what the account's nodes need.
+    """
+
+    def __init__(self) -> None:
         """Start with an empty config cache."""
-        self._configs: OrderedDict[bytes, NodeConfig] = OrderedDict()
-        self._cache_size = cache_size
+        self._configs: dict[bytes, NodeConfig] = {}
+        self._in_use: dict[bytes, NodeConfig] | None = None
+
+    def start_listing(self) -> None:
+        """Begin collecting the configs of a full listing."""
+        self._in_use = {}
+
+    def finish_listing(self) -> None:
+        """Keep only the configs the listing used."""
+        if self._in_use is not None:
+            self._configs, self._in_use = self._in_use, None
 
     def config(self, raw: Any) -> NodeConfig:
         """Parse a config, returning the shared object for a config seen before."""
         if not isinstance(raw, dict):
             raise MalformedNodeError("config is not an object")
-        try:
-            key = orjson.dumps(
-                {k: v for k, v in raw.items() if k != "node_id"},
-                option=orjson.OPT_SORT_KEYS,
-            )
-        except TypeError as err:  # pragma: no cover - JSON input always serialises
-            raise MalformedNodeError("config cannot be serialised") from err
-        if (cached := self._configs.get(key)) is not None:
-            self._configs.move_to_end(key)
-            return cached
-        config = parse_config(raw)
-        self._configs[key] = config
-        if len(self._configs) > self._cache_size:
-            self._configs.popitem(last=False)
+        content = orjson.dumps(
+            {k: v for k, v in raw.items() if k != "node_id"},
+            option=orjson.OPT_SORT_KEYS,
+        )
+        digest = hashlib.blake2b(content, digest_size=16).digest()
+        config = self._configs.get(digest)
+        if config is None:
+            config = parse_config(raw)
+            self._configs[digest] = config
+        if self._in_use is not None:
+            self._in_use[digest] = config
         return config
 
     def node(self, item: Any, previous: NodeConfig | None = None) -> Node:

@@ -1,0 +1,80 @@
+"""The ESP RainMaker integration: RainMaker cloud accounts (Espressif, Thermacell, custom)."""
+
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from .api import RainMakerClient, RainMakerValidationError, TokenSet
+from .const import CONF_SCAN_INTERVAL, CONF_TOKENS, DOMAIN
+from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.FAN,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) -> bool:
+    """Log in with the stored tokens (or the password) and poll the account's nodes."""
+
+    @callback
+    def store_tokens(tokens: TokenSet) -> None:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_TOKENS: tokens.as_dict()}
+        )
+
+    try:
+        client = RainMakerClient(
+            entry.data[CONF_URL],
+            entry.data[CONF_USERNAME],
+            entry.data[CONF_PASSWORD],
+            session=async_get_clientsession(hass),
+            tokens=TokenSet.from_dict(entry.data.get(CONF_TOKENS)),
+            on_tokens=store_tokens,
+        )
+    except RainMakerValidationError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_url",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    coordinator = RainMakerCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    return True
+
+
+async def _async_entry_updated(
+    hass: HomeAssistant, entry: RainMakerConfigEntry
+) -> None:
+    """Reload when the options change (token updates need nothing)."""
+    interval = entry.runtime_data.update_interval
+    wanted = entry.options.get(CONF_SCAN_INTERVAL)
+    if wanted is not None and (interval is None or interval.total_seconds() != wanted):
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) -> bool:
+    """Unload the platforms; the coordinator stops with the entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: RainMakerConfigEntry, device: DeviceEntry
+) -> bool:
+    """Allow removing a device only once its node is gone from the account."""
+    nodes = entry.runtime_data.data
+    return not any(
+        domain == DOMAIN and identifier in nodes
+        for domain, identifier in device.identifiers
+    )

@@ -1,0 +1,67 @@
+"""When to poll after a write, so the device's confirmation shows up quickly.
+
+The cloud acknowledges a write at once, but reports the new value only after the
+device applied it (a fraction of a second to a few seconds). Each write opens a
+window of check times; a check polls the account once, and only while the window
+still waits for something: written values not yet reported, or a number of
+unconditional polls (writes whose effect cannot be predicted, such as a reset).
+"""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+type ParamKey = tuple[str, str, str]
+
+
+@dataclass(slots=True)
+class _Window:
+    checks: list[float]
+    keys: frozenset[ParamKey]
+    unconditional: int
+
+    def wants(self, pending: Collection[ParamKey]) -> bool:
+        return self.unconditional > 0 or any(key in pending for key in self.keys)
+
+
+@dataclass(slots=True)
+class ConfirmationSchedule:
+    """Check times of all open windows."""
+
+    _windows: list[_Window] = field(default_factory=list)
+
+    def add(
+        self,
+        checks: Iterable[float],
+        keys: Iterable[ParamKey] = (),
+        unconditional: int = 0,
+    ) -> None:
+        """Open a window: poll at `checks` while `keys` are pending (or `unconditional` times)."""
+        self._windows.append(_Window(sorted(checks), frozenset(keys), unconditional))
+
+    def next_check(self, pending: Collection[ParamKey]) -> float | None:
+        """Return the earliest check time of a window that still waits, if any."""
+        times = [w.checks[0] for w in self._windows if w.checks and w.wants(pending)]
+        return min(times, default=None)
+
+    def due(self, now: float, pending: Collection[ParamKey]) -> bool:
+        """Consume checks up to `now`; tell whether a poll is needed for them."""
+        poll = False
+        for window in self._windows:
+            passed = [check for check in window.checks if check <= now]
+            if not passed:
+                continue
+            window.checks = window.checks[len(passed) :]
+            if window.wants(pending):
+                poll = True
+                if window.unconditional > 0:
+                    window.unconditional -= 1
+        self._windows = [w for w in self._windows if w.checks and w.wants(pending)]
+        return poll
+
+    def clear(self) -> None:
+        """Forget every window."""
+        self._windows.clear()
+
+    def __len__(self) -> int:
+        """Count open windows."""
+        return len(self._windows)

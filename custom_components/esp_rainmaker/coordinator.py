@@ -1,0 +1,332 @@
+"""One coordinator per account: polls every node and sends every command."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+import math
+import time
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import (
+    Node,
+    RainMakerAuthenticationError,
+    RainMakerClient,
+    RainMakerError,
+    RainMakerNodeError,
+    RainMakerRateLimitError,
+    RainMakerValidationError,
+)
+from .api.thermacell import Cartridge, refuse_hazards
+from .commands import CommandBatcher, Writes
+from .confirmation import ConfirmationSchedule, ParamKey
+from .const import (
+    CONF_SCAN_INTERVAL,
+    CONFIRM_COOLDOWN,
+    CONFIRM_DELAYS,
+    CONFIRM_TIMEOUT,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
+from .thermacell import ShutdownMonitor
+
+type RainMakerConfigEntry = ConfigEntry[RainMakerCoordinator]
+
+
+@dataclass(slots=True)
+class PendingWrite:
+    """A value written but not yet reported back by the device."""
+
+    value: Any
+    previous: Any
+    deadline: float
+    owner: object
+
+
+def same_value(left: Any, right: Any) -> bool:
+    """Compare reported and written values (numbers with a float tolerance)."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return math.isclose(left, right, rel_tol=1e-6, abs_tol=1e-6)
+    return bool(left == right)
+
+
+class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
+    """Poll the account's nodes into `dict[node_id, Node]` and send commands.
+
+    `data` is what the cloud reported, overlaid with values written but not yet
+    confirmed, so entities show a command at once and never flicker back while the
+    device applies it.
+    """
+
+    config_entry: RainMakerConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: RainMakerConfigEntry, client: RainMakerClient
+    ) -> None:
+        """Set up polling at the configured interval."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=timedelta(
+                seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ),
+            always_update=False,
+            request_refresh_debouncer=Debouncer(
+                hass, LOGGER, cooldown=CONFIRM_COOLDOWN, immediate=True
+            ),
+        )
+        self.client = client
+        self.cartridges: dict[str, Cartridge] = {}
+        self.shutdowns = ShutdownMonitor(hass, entry)
+        self._cloud: dict[str, Node] = {}
+        self._pending: dict[ParamKey, PendingWrite] = {}
+        self._confirmations = ConfirmationSchedule()
+        self._unsub_check: CALLBACK_TYPE | None = None
+        self._batcher = CommandBatcher(
+            self._write,
+            lambda coro: entry.async_create_background_task(
+                hass, coro, f"{DOMAIN} command batch", eager_start=False
+            ),
+        )
+
+    # Polling -----------------------------------------------------------------------
+
+    async def _async_update_data(self) -> dict[str, Node]:
+        try:
+            listing = await self.client.get_nodes()
+        except RainMakerAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except RainMakerRateLimitError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="rate_limited"
+            ) from err
+        except RainMakerError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cloud_unavailable",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+        previous = self._cloud
+        cloud: dict[str, Node] = {}
+        for node_id, node in listing.nodes.items():
+            old = previous.get(node_id)
+            # Keep unchanged nodes identical so entities can skip them cheaply.
+            cloud[node_id] = old if old is not None and old == node else node
+        for node_id in listing.malformed:
+            # A node that is unreadable for a poll is not gone: keep what we had.
+            if node_id in previous:
+                cloud[node_id] = previous[node_id]
+        self._cloud = cloud
+        self._settle_pending(time.monotonic())
+        self.shutdowns.check(cloud, time.monotonic())
+        self._remove_stale_devices(cloud)
+        return self._merged()
+
+    def _remove_stale_devices(self, cloud: Mapping[str, Node]) -> None:
+        registry = dr.async_get(self.hass)
+        entry_id = self.config_entry.entry_id
+        for device in dr.async_entries_for_config_entry(registry, entry_id):
+            node_ids = {
+                value for domain, value in device.identifiers if domain == DOMAIN
+            }
+            if node_ids and not node_ids & cloud.keys():
+                LOGGER.debug(
+                    "Removing device %s: no longer on the account", device.name
+                )
+                registry.async_update_device(device.id, remove_config_entry_id=entry_id)
+
+    # Optimistic state ----------------------------------------------------------------
+
+    def _merged(self) -> dict[str, Node]:
+        """Return the cloud's nodes with unconfirmed written values on top."""
+        merged = dict(self._cloud)
+        overlays: dict[str, dict[tuple[str, str], Any]] = {}
+        for (node_id, device, param), pending in self._pending.items():
+            overlays.setdefault(node_id, {})[(device, param)] = pending.value
+        for node_id, values in overlays.items():
+            if (node := merged.get(node_id)) is not None:
+                merged[node_id] = node.with_values(values)
+        return merged
+
+    def _settle_pending(self, now: float) -> None:
+        """Drop written values the cloud confirmed, contradicted or gave up on."""
+        for key, pending in list(self._pending.items()):
+            node_id, device, param = key
+            node = self._cloud.get(node_id)
+            reported = node.get(device, param) if node is not None else None
+            if (
+                node is None
+                or same_value(reported, pending.value)
+                or not same_value(reported, pending.previous)
+                or now >= pending.deadline
+            ):
+                del self._pending[key]
+
+    @callback
+    def _publish(self) -> None:
+        """Show the current overlay at once."""
+        self.data = self._merged()
+        self.async_update_listeners()
+
+    @property
+    def pending_writes(self) -> int:
+        """Count written values waiting for the device's confirmation."""
+        return len(self._pending)
+
+    # Commands ------------------------------------------------------------------------
+
+    async def async_send(
+        self,
+        node_id: str,
+        device: str,
+        params: Mapping[str, Any],
+        *,
+        optimistic: bool = True,
+    ) -> None:
+        """Write params of one device; show them at once unless `optimistic` is False.
+
+        Raises ServiceValidationError before any request for values the node would
+        refuse, and a translated HomeAssistantError when the write fails (the shown
+        state is reverted).
+        """
+        node = self.data.get(node_id)
+        if node is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="node_not_found",
+                translation_placeholders={"node_id": node_id},
+            )
+        try:
+            refuse_hazards(node.config, device, params)
+            values = node.config.validate_write(device, params)
+        except RainMakerValidationError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_value",
+                translation_placeholders={"name": node.name, "error": str(err)},
+            ) from err
+
+        owner = object()
+        if optimistic:
+            deadline = time.monotonic() + CONFIRM_TIMEOUT
+            reported = self._cloud.get(node_id, node)
+            for param, value in values.items():
+                self._pending[(node_id, device, param)] = PendingWrite(
+                    value=value,
+                    previous=reported.get(device, param),
+                    deadline=deadline,
+                    owner=owner,
+                )
+            self._publish()
+
+        sent_at = time.monotonic()
+        try:
+            await self._batcher.add(node_id, device, values)
+        except RainMakerError as err:
+            self._revert(owner)
+            reason = (
+                err.failures[node_id].description
+                if isinstance(err, RainMakerNodeError) and node_id in err.failures
+                else str(err)
+            )
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_failed",
+                translation_placeholders={"name": node.name, "error": reason},
+            ) from err
+        if optimistic:
+            self.schedule_confirmation(
+                sent_at, frozenset((node_id, device, p) for p in values)
+            )
+        else:
+            self.schedule_confirmation(
+                sent_at, checks=CONFIRM_DELAYS[::3], unconditional=2
+            )
+
+    async def _write(self, writes: Writes) -> None:
+        await self.client.set_params(writes)
+
+    @callback
+    def _revert(self, owner: object) -> None:
+        changed = False
+        for key, pending in list(self._pending.items()):
+            if pending.owner is owner:
+                del self._pending[key]
+                changed = True
+        if changed:
+            self._publish()
+
+    # Confirmation polls ----------------------------------------------------------------
+
+    @callback
+    def schedule_confirmation(
+        self,
+        sent_at: float,
+        keys: frozenset[ParamKey] = frozenset(),
+        *,
+        checks: tuple[float, ...] | None = None,
+        unconditional: int = 0,
+    ) -> None:
+        """Poll after a write until the device reports `keys` (or `unconditional` times)."""
+        delays = checks if checks is not None else (*CONFIRM_DELAYS, CONFIRM_TIMEOUT)
+        self._confirmations.add(
+            (sent_at + delay for delay in delays), keys, unconditional
+        )
+        self._arm_check()
+
+    @callback
+    def _arm_check(self) -> None:
+        if self._unsub_check is not None:
+            self._unsub_check()
+            self._unsub_check = None
+        when = self._confirmations.next_check(self._pending.keys())
+        if when is not None:
+            delay = max(0.0, when - time.monotonic())
+            self._unsub_check = async_call_later(self.hass, delay, self._check_due)
+
+    async def _check_due(self, _now: Any) -> None:
+        self._unsub_check = None
+        if self._confirmations.due(time.monotonic(), self._pending.keys()):
+            await self.async_request_refresh()
+        self._arm_check()
+
+    @callback
+    def verify_shutdown(self, node_id: str) -> None:
+        """Check, once the confirmation time is over, that a hub really stopped."""
+        deadline = time.monotonic() + CONFIRM_TIMEOUT
+        self.shutdowns.watch(node_id, deadline)
+        self.schedule_confirmation(deadline, checks=(0.0,), unconditional=1)
+
+    async def async_shutdown(self) -> None:
+        """Stop polling, timers and queued commands."""
+        await super().async_shutdown()
+        if self._unsub_check is not None:
+            self._unsub_check()
+            self._unsub_check = None
+        self._confirmations.clear()
+        self._batcher.cancel()
+        self.shutdowns.clear()
+
+    @property
+    def sent_batches(self) -> int:
+        """Count bulk writes sent (for diagnostics and tests)."""
+        return self._batcher.sent_batches

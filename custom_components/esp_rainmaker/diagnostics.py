@@ -1,0 +1,111 @@
+"""Diagnostics: account settings and node data, with every secret and personal id redacted."""
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from .api import Node
+from .api.thermacell import PARAM_HUB_ID
+from .const import CONF_TOKENS, DOMAIN
+from .coordinator import RainMakerConfigEntry
+from .entity import SERIAL_ATTRIBUTE
+
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_TOKENS,
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "unique_id",
+    "title",
+    "node_id",
+    "email",
+    "user_id",
+    PARAM_HUB_ID,
+    SERIAL_ATTRIBUTE,
+}
+
+
+def _node(node: Node) -> dict[str, Any]:
+    config = node.config
+    return {
+        "node_id": node.node_id,
+        "connected": node.connected,
+        "connectivity_timestamp": node.connectivity_timestamp,
+        "role": node.role,
+        "info": asdict(config.info),
+        "config_version": config.config_version,
+        "devices": [
+            {
+                "name": device.name,
+                "type": device.type,
+                "service": device.is_service,
+                "primary": device.primary,
+                "attributes": dict(device.attributes),
+                "params": {
+                    param.name: {
+                        "type": param.type,
+                        "data_type": param.data_type,
+                        "properties": sorted(param.properties),
+                        "bounds": asdict(param.bounds) if param.bounds else None,
+                        "valid_strs": list(param.valid_strs),
+                        "ui_type": param.ui_type,
+                    }
+                    for param in device.params
+                },
+            }
+            for device in config.entries
+        ],
+        "values": node.all_params(),
+    }
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: RainMakerConfigEntry
+) -> dict[str, Any]:
+    """Return the account's settings, the coordinator's state and every node."""
+    coordinator = entry.runtime_data
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "unique_id": entry.unique_id,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+            },
+            "coordinator": {
+                "cloud": coordinator.client.base_url,
+                "last_update_success": coordinator.last_update_success,
+                "update_interval": coordinator.update_interval.total_seconds()
+                if coordinator.update_interval
+                else None,
+                "pending_writes": coordinator.pending_writes,
+                "sent_batches": coordinator.sent_batches,
+            },
+            "nodes": [_node(node) for node in coordinator.data.values()],
+        },
+        TO_REDACT,
+    )
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: RainMakerConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """Return one node."""
+    nodes = entry.runtime_data.data
+    node = next(
+        (
+            nodes[value]
+            for domain, value in device.identifiers
+            if domain == DOMAIN and value in nodes
+        ),
+        None,
+    )
+    return async_redact_data(
+        {"node": _node(node) if node is not None else None}, TO_REDACT
+    )

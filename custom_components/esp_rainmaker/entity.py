@@ -1,0 +1,152 @@
+"""Base entity and entity discovery shared by every platform."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api import Node, NodeConfig
+from .api.thermacell import PARAM_HUB_ID, hub_device
+from .const import DOMAIN, MANUFACTURER, THERMACELL_MANUFACTURER, THERMACELL_MODEL
+from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+
+SERIAL_ATTRIBUTE = "Serial Number"
+
+
+def node_device_info(node: Node) -> DeviceInfo:
+    """Describe the Home Assistant device of a node."""
+    info = node.config.info
+    if (hub := hub_device(node.config)) is not None:
+        serial = node.get(hub.name, PARAM_HUB_ID)
+        return DeviceInfo(
+            identifiers={(DOMAIN, node.node_id)},
+            name=node.name,
+            manufacturer=THERMACELL_MANUFACTURER,
+            model=THERMACELL_MODEL,
+            model_id=info.model,
+            sw_version=info.fw_version,
+            serial_number=serial if isinstance(serial, str) and serial else None,
+        )
+    serial = next(
+        (
+            value
+            for device in node.config.devices
+            if (value := device.attribute(SERIAL_ATTRIBUTE))
+        ),
+        None,
+    )
+    return DeviceInfo(
+        identifiers={(DOMAIN, node.node_id)},
+        name=node.name,
+        manufacturer=MANUFACTURER,
+        model=info.type or info.model,
+        model_id=info.model,
+        sw_version=info.fw_version,
+        hw_version=info.platform,
+        serial_number=serial,
+    )
+
+
+class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
+    """An entity of one device (or service) of one node.
+
+    The unique id is the node id, the device's name in the node configuration (set
+    by the firmware, not the user) and a fixed key.
+    """
+
+    _attr_has_entity_name = True
+    # Unavailable while the node is offline (not for what stays true offline).
+    follows_connectivity = True
+
+    def __init__(
+        self,
+        coordinator: RainMakerCoordinator,
+        node: Node,
+        device: str,
+        description: EntityDescription,
+    ) -> None:
+        """Bind the entity to a node's device."""
+        super().__init__(coordinator, context=node.node_id)
+        self.entity_description = description
+        self.node_id = node.node_id
+        self.device = device
+        self._attr_unique_id = f"{node.node_id}_{device}_{description.key}"
+        self._attr_device_info = node_device_info(node)
+        self._seen: tuple[Node | None, bool] | None = None
+
+    @property
+    def node(self) -> Node | None:
+        """Return the node as last reported (with values written but not confirmed)."""
+        return self.coordinator.data.get(self.node_id)
+
+    @property
+    def available(self) -> bool:
+        """Return False when the cloud is unreachable, the node is gone or offline."""
+        node = self.node
+        return (
+            super().available
+            and node is not None
+            and (node.connected is not False or not self.follows_connectivity)
+        )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write state only when this entity's node (or the cloud's reachability) changed."""
+        seen = (self.node, self.coordinator.last_update_success)
+        if (
+            self._seen is not None
+            and seen[0] is self._seen[0]
+            and seen[1] == self._seen[1]
+        ):
+            return
+        self._seen = seen
+        self.async_write_ha_state()
+
+
+def param_value(device: str, param: str) -> Callable[[Node], Any]:
+    """Return a reader of one parameter's value."""
+    return lambda node: node.get(device, param)
+
+
+type EntityFactory = Callable[[RainMakerCoordinator, Node], Iterable[RainMakerEntity]]
+
+
+@callback
+def async_add_node_entities(
+    entry: RainMakerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    factory: EntityFactory,
+) -> None:
+    """Add entities for every node now, and for nodes that appear later.
+
+    A node whose configuration changes (new firmware) is offered to the factory
+    again; only entities with new unique ids are added.
+    """
+    coordinator = entry.runtime_data
+    configs: dict[str, NodeConfig] = {}
+    added: dict[str, set[str]] = {}
+
+    @callback
+    def _add_new_entities() -> None:
+        for node_id in configs.keys() - coordinator.data.keys():
+            del configs[node_id]
+            added.pop(node_id, None)
+        new: list[RainMakerEntity] = []
+        for node_id, node in coordinator.data.items():
+            if configs.get(node_id) is node.config:
+                continue
+            configs[node_id] = node.config
+            known = added.setdefault(node_id, set())
+            for entity in factory(coordinator, node):
+                if entity.unique_id not in known:
+                    known.add(str(entity.unique_id))
+                    new.append(entity)
+        if new:
+            async_add_entities(new)
+
+    _add_new_entities()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new_entities))

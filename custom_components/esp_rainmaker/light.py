@@ -1,0 +1,288 @@
+"""Lights: standard RainMaker lightbulbs and the LED of Thermacell LIV hubs."""
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from homeassistant.components.light import (
+    ATTR_BRIGHTNESS,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_HS_COLOR,
+    ColorMode,
+    LightEntity,
+    LightEntityDescription,
+)
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
+from homeassistant.util.color import brightness_to_value, value_to_brightness
+
+from .api import DeviceSpec, Node, ParamSpec
+from .api.thermacell import PARAM_LED_BRIGHTNESS, PARAM_LED_HUE
+from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .entity import RainMakerEntity, async_add_node_entities
+from .mapping import (
+    PARAM_TYPE_BRIGHTNESS,
+    PARAM_TYPE_CCT,
+    PARAM_TYPE_HUE,
+    PARAM_TYPE_POWER,
+    PARAM_TYPE_SATURATION,
+    first_param,
+    fit,
+    is_thermacell,
+    main_naming,
+    profile_devices,
+)
+from .thermacell import repellers_enabled
+
+# Commands are coalesced by the coordinator; let them reach it together.
+PARALLEL_UPDATES = 0
+
+LED = LightEntityDescription(key="led", translation_key="led")
+LED_SCALE = (1.0, 100.0)
+DEFAULT_KELVIN = (2700, 6500)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _entities(
+    coordinator: RainMakerCoordinator, node: Node
+) -> Iterator[RainMakerEntity]:
+    for device in node.config.devices:
+        if (
+            is_thermacell(node, device)
+            and device.param(PARAM_LED_BRIGHTNESS) is not None
+            and device.param(PARAM_LED_HUE) is not None
+        ):
+            yield ThermacellLedLight(coordinator, node, device.name, LED)
+    for device in profile_devices(node, Platform.LIGHT):
+        if first_param(device, PARAM_TYPE_POWER) or first_param(
+            device, PARAM_TYPE_BRIGHTNESS
+        ):
+            description = LightEntityDescription(
+                key="light", **main_naming(node, device)
+            )
+            yield RainMakerLight(coordinator, node, device, description)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RainMakerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add lights for current and future nodes."""
+    async_add_node_entities(entry, async_add_entities, _entities)
+
+
+class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
+    """The hub's LED: a hue (saturation fixed at 100 %) and a brightness.
+
+    It lights only while the hub runs and the brightness is above zero. Colour and
+    brightness go out in one write; turning on without a brightness restores the
+    last one used. LED Saturation is never written: it crashes the hub.
+    """
+
+    _attr_supported_color_modes: ClassVar[set[ColorMode]] = {ColorMode.HS}  # type: ignore[misc]
+    _attr_color_mode = ColorMode.HS
+    _last_brightness = 100
+
+    def _value(self, param: str) -> float | None:
+        node = self.node
+        return _number(node.get(self.device, param)) if node is not None else None
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return True while the hub runs with a lit LED."""
+        node = self.node
+        level = self._value(PARAM_LED_BRIGHTNESS)
+        if node is None or level is None:
+            return None
+        return bool(repellers_enabled(node)) and level > 0
+
+    @property
+    def brightness(self) -> int | None:
+        """Return the LED brightness on Home Assistant's 0-255 scale."""
+        level = self._value(PARAM_LED_BRIGHTNESS)
+        return value_to_brightness(LED_SCALE, level) if level else None
+
+    @property
+    def hs_color(self) -> tuple[float, float] | None:
+        """Return the LED colour."""
+        hue = self._value(PARAM_LED_HUE)
+        return (hue, 100.0) if hue is not None else None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Remember the last brightness in use, to restore it when turned on."""
+        level = self._value(PARAM_LED_BRIGHTNESS)
+        if level:
+            self._last_brightness = int(level)
+        super()._handle_coordinator_update()
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the remembered brightness."""
+        await super().async_added_to_hass()
+        if (extra := await self.async_get_last_extra_data()) is not None:
+            stored = extra.as_dict().get("last_brightness")
+            if isinstance(stored, int) and 0 < stored <= 100:
+                self._last_brightness = stored
+        level = self._value(PARAM_LED_BRIGHTNESS)
+        if level:
+            self._last_brightness = int(level)
+
+    @property
+    def extra_restore_state_data(self) -> RestoredExtraData:
+        """Store the brightness to restore across restarts."""
+        return RestoredExtraData({"last_brightness": self._last_brightness})
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Set colour and brightness in one write."""
+        values: dict[str, Any] = {}
+        if (hs_color := kwargs.get(ATTR_HS_COLOR)) is not None:
+            values[PARAM_LED_HUE] = round(hs_color[0]) % 360
+        if (brightness := kwargs.get(ATTR_BRIGHTNESS)) is not None:
+            values[PARAM_LED_BRIGHTNESS] = max(
+                1, round(brightness_to_value(LED_SCALE, brightness))
+            )
+        elif not self._value(PARAM_LED_BRIGHTNESS):
+            values[PARAM_LED_BRIGHTNESS] = self._last_brightness
+        if values:
+            await self.coordinator.async_send(self.node_id, self.device, values)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the LED off (brightness zero)."""
+        await self.coordinator.async_send(
+            self.node_id, self.device, {PARAM_LED_BRIGHTNESS: 0}
+        )
+
+
+class RainMakerLight(RainMakerEntity, LightEntity):
+    """A standard lightbulb, with the colour modes its parameters allow."""
+
+    def __init__(
+        self,
+        coordinator: RainMakerCoordinator,
+        node: Node,
+        device: DeviceSpec,
+        description: LightEntityDescription,
+    ) -> None:
+        """Find the power, brightness, colour and colour temperature parameters."""
+        super().__init__(coordinator, node, device.name, description)
+        self._power = first_param(device, PARAM_TYPE_POWER)
+        self._level = first_param(device, PARAM_TYPE_BRIGHTNESS)
+        self._hue = first_param(device, PARAM_TYPE_HUE)
+        self._saturation = first_param(device, PARAM_TYPE_SATURATION)
+        self._cct = first_param(device, PARAM_TYPE_CCT)
+        modes: set[ColorMode] = set()
+        if self._hue is not None and self._saturation is not None:
+            modes.add(ColorMode.HS)
+        if self._cct is not None:
+            modes.add(ColorMode.COLOR_TEMP)
+            bounds = self._cct.bounds
+            low = bounds.min if bounds and bounds.min is not None else DEFAULT_KELVIN[0]
+            high = (
+                bounds.max if bounds and bounds.max is not None else DEFAULT_KELVIN[1]
+            )
+            self._attr_min_color_temp_kelvin = int(low)
+            self._attr_max_color_temp_kelvin = int(high)
+        if not modes:
+            modes.add(
+                ColorMode.BRIGHTNESS if self._level is not None else ColorMode.ONOFF
+            )
+        self._attr_supported_color_modes = modes
+        self._modes = modes
+        self._commanded_mode: ColorMode | None = None
+
+    def _read(self, param: ParamSpec | None) -> Any:
+        node = self.node
+        return node.get(self.device, param.name) if node is not None and param else None
+
+    def _scale(self) -> tuple[float, float]:
+        bounds = self._level.bounds if self._level else None
+        low = bounds.min if bounds and bounds.min is not None else 0
+        high = bounds.max if bounds and bounds.max is not None else 100
+        return max(1.0, float(low)), float(high)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the power state (or brightness above zero without a power switch)."""
+        if self._power is not None:
+            value = self._read(self._power)
+            return value if isinstance(value, bool) else None
+        level = _number(self._read(self._level))
+        return None if level is None else level > 0
+
+    @property
+    def brightness(self) -> int | None:
+        """Return the brightness on Home Assistant's 0-255 scale."""
+        level = _number(self._read(self._level))
+        return value_to_brightness(self._scale(), level) if level else None
+
+    @property
+    def color_mode(self) -> ColorMode:
+        """Return the active mode: the one last commanded, else a guess from saturation."""
+        modes = self._modes
+        if len(modes) == 1:
+            return next(iter(modes))
+        if self._commanded_mode is not None:
+            return self._commanded_mode
+        return (
+            ColorMode.COLOR_TEMP if self._read(self._saturation) == 0 else ColorMode.HS
+        )
+
+    @property
+    def hs_color(self) -> tuple[float, float] | None:
+        """Return hue and saturation."""
+        hue, saturation = (
+            _number(self._read(self._hue)),
+            _number(self._read(self._saturation)),
+        )
+        return None if hue is None or saturation is None else (hue, saturation)
+
+    @property
+    def color_temp_kelvin(self) -> int | None:
+        """Return the colour temperature."""
+        value = _number(self._read(self._cct))
+        return round(value) if value is not None else None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn on with any brightness, colour or colour temperature in one write."""
+        values: dict[str, Any] = {}
+        if self._power is not None:
+            values[self._power.name] = True
+        if (
+            brightness := kwargs.get(ATTR_BRIGHTNESS)
+        ) is not None and self._level is not None:
+            level = brightness_to_value(self._scale(), brightness)
+            values[self._level.name] = fit(self._level, max(1.0, level))
+        elif self._power is None and self._level is not None:
+            values[self._level.name] = fit(self._level, self._scale()[1])
+        if (
+            (hs_color := kwargs.get(ATTR_HS_COLOR)) is not None
+            and self._hue
+            and self._saturation
+        ):
+            values[self._hue.name] = fit(self._hue, hs_color[0])
+            values[self._saturation.name] = fit(self._saturation, hs_color[1])
+            self._commanded_mode = ColorMode.HS
+        if (
+            kelvin := kwargs.get(ATTR_COLOR_TEMP_KELVIN)
+        ) is not None and self._cct is not None:
+            values[self._cct.name] = fit(self._cct, kelvin)
+            self._commanded_mode = ColorMode.COLOR_TEMP
+        await self.coordinator.async_send(self.node_id, self.device, values)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn off."""
+        if self._power is not None:
+            await self.coordinator.async_send(
+                self.node_id, self.device, {self._power.name: False}
+            )
+        elif self._level is not None:
+            await self.coordinator.async_send(
+                self.node_id, self.device, {self._level.name: 0}
+            )

@@ -1,0 +1,263 @@
+"""How RainMaker devices and parameters map onto Home Assistant platforms.
+
+A device's main entity comes from its profile (a row in PROFILES, chosen by the
+device type) or from the Thermacell profile. Every parameter no profile claims is
+mapped by its metadata alone: read-only numbers are sensors, read-only booleans
+binary sensors, writable booleans switches, writable bounded numbers numbers,
+writable strings with valid values selects, write-only booleans buttons.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+from homeassistant.const import Platform
+
+from .api import DeviceSpec, Node, ParamSpec
+from .api.models import DATA_TYPE_BOOL, DATA_TYPE_INT, DATA_TYPE_STRING, PARAM_TYPE_NAME
+from .api.thermacell import (
+    PARAM_ERROR,
+    PARAM_HUB_ID,
+    PARAM_LED_BRIGHTNESS,
+    PARAM_LED_HUE,
+    PARAM_LED_SATURATION,
+    PARAM_POWER,
+    PARAM_REFILL_LIFE,
+    PARAM_REFILL_RESET,
+    PARAM_RUNTIME,
+    PARAM_STATE,
+    PARAM_STATUS,
+    hub_device,
+    power_param,
+)
+
+PARAM_TYPE_POWER: Final = "esp.param.power"
+PARAM_TYPE_BRIGHTNESS: Final = "esp.param.brightness"
+PARAM_TYPE_HUE: Final = "esp.param.hue"
+PARAM_TYPE_SATURATION: Final = "esp.param.saturation"
+PARAM_TYPE_CCT: Final = "esp.param.cct"
+PARAM_TYPE_SPEED: Final = "esp.param.speed"
+PARAM_TYPE_DIRECTION: Final = "esp.param.direction"
+PARAM_TYPE_TEMPERATURE: Final = "esp.param.temperature"
+PARAM_TYPE_REBOOT: Final = "esp.param.reboot"
+SERVICE_TYPE_SYSTEM: Final = "esp.service.system"
+BUTTON_UI_TYPES: Final = frozenset({"esp.ui.trigger", "esp.ui.push-btn-big"})
+
+THERMACELL_CLAIMS: Final = frozenset(
+    {
+        PARAM_POWER,
+        PARAM_LED_BRIGHTNESS,
+        PARAM_LED_HUE,
+        PARAM_LED_SATURATION,
+        PARAM_REFILL_LIFE,
+        PARAM_REFILL_RESET,
+        PARAM_RUNTIME,
+        PARAM_STATUS,
+        PARAM_STATE,
+        PARAM_ERROR,
+        PARAM_HUB_ID,
+    }
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceProfile:
+    """A standard device type and the parameter types its main entity consumes."""
+
+    key: str
+    platform: Platform
+    device_types: frozenset[str]
+    claims: frozenset[str]
+
+
+PROFILES: Final[tuple[DeviceProfile, ...]] = (
+    DeviceProfile(
+        key="light",
+        platform=Platform.LIGHT,
+        device_types=frozenset({"esp.device.lightbulb", "esp.device.light"}),
+        claims=frozenset(
+            {
+                PARAM_TYPE_POWER,
+                PARAM_TYPE_BRIGHTNESS,
+                PARAM_TYPE_HUE,
+                PARAM_TYPE_SATURATION,
+                PARAM_TYPE_CCT,
+            }
+        ),
+    ),
+    DeviceProfile(
+        key="switch",
+        platform=Platform.SWITCH,
+        device_types=frozenset(
+            {
+                "esp.device.switch",
+                "esp.device.outlet",
+                "esp.device.plug",
+                "esp.device.socket",
+            }
+        ),
+        claims=frozenset({PARAM_TYPE_POWER}),
+    ),
+    DeviceProfile(
+        key="fan",
+        platform=Platform.FAN,
+        device_types=frozenset({"esp.device.fan"}),
+        claims=frozenset({PARAM_TYPE_POWER, PARAM_TYPE_SPEED, PARAM_TYPE_DIRECTION}),
+    ),
+    DeviceProfile(
+        key="temperature",
+        platform=Platform.SENSOR,
+        device_types=frozenset({"esp.device.temperature-sensor"}),
+        claims=frozenset({PARAM_TYPE_TEMPERATURE}),
+    ),
+)
+
+
+def profile_of(device: DeviceSpec) -> DeviceProfile | None:
+    """Return the profile of a standard device type."""
+    return next((p for p in PROFILES if device.type in p.device_types), None)
+
+
+def profile_devices(node: Node, platform: Platform) -> Iterator[DeviceSpec]:
+    """Yield the node's devices whose main entity belongs to `platform`."""
+    for device in node.config.devices:
+        profile = profile_of(device)
+        if (
+            profile is not None
+            and profile.platform is platform
+            and not is_thermacell(node, device)
+        ):
+            yield device
+
+
+def is_thermacell(node: Node, device: DeviceSpec) -> bool:
+    """Tell whether `device` is a Thermacell LIV Hub."""
+    hub = hub_device(node.config)
+    return hub is not None and hub.name == device.name
+
+
+def first_param(
+    device: DeviceSpec, param_type: str, *, writable: bool = True
+) -> ParamSpec | None:
+    """Return the device's first parameter of a type (writable unless told otherwise)."""
+    return next(
+        (p for p in device.params_of_type(param_type) if p.writable or not writable),
+        None,
+    )
+
+
+def _claimed(node: Node, device: DeviceSpec) -> frozenset[str]:
+    """Return the names of the parameters the device's main entities consume."""
+    if is_thermacell(node, device):
+        power = power_param(device)
+        return THERMACELL_CLAIMS | ({power.name} if power is not None else set())
+    profile = profile_of(device)
+    if profile is None:
+        return frozenset()
+    return frozenset(p.name for p in device.params if p.type in profile.claims)
+
+
+def generic_platform(param: ParamSpec) -> Platform | None:
+    """Return the platform a parameter maps to by its metadata alone."""
+    if param.hidden or param.type == PARAM_TYPE_NAME:
+        return None
+    if not param.writable:
+        if not param.readable:
+            return None
+        if param.data_type == DATA_TYPE_BOOL:
+            return Platform.BINARY_SENSOR
+        if param.numeric or param.data_type == DATA_TYPE_STRING:
+            return Platform.SENSOR
+        return None
+    if param.data_type == DATA_TYPE_BOOL:
+        if not param.readable or param.ui_type in BUTTON_UI_TYPES:
+            return Platform.BUTTON
+        return Platform.SWITCH
+    bounds = param.bounds
+    if (
+        param.numeric
+        and bounds is not None
+        and bounds.min is not None
+        and bounds.max is not None
+    ):
+        return Platform.NUMBER
+    if param.data_type == DATA_TYPE_STRING and param.valid_strs:
+        return Platform.SELECT
+    return None
+
+
+def generic_params(
+    node: Node, platform: Platform
+) -> Iterator[tuple[DeviceSpec, ParamSpec]]:
+    """Yield the unclaimed parameters of the node's devices that map to `platform`."""
+    for device in node.config.devices:
+        claimed = _claimed(node, device)
+        for param in device.params:
+            if param.name not in claimed and generic_platform(param) is platform:
+                yield device, param
+
+
+def reboot_param(node: Node) -> tuple[DeviceSpec, ParamSpec] | None:
+    """Return the System service's writable reboot parameter, if the node has one."""
+    service = node.config.service_of_type(SERVICE_TYPE_SYSTEM)
+    if service is None:
+        return None
+    param = first_param(service, PARAM_TYPE_REBOOT)
+    return (service, param) if param is not None else None
+
+
+def device_label(node: Node, device: DeviceSpec) -> str:
+    """Return the user's name for a device (its `esp.param.name` value), else its name."""
+    for param in device.params_of_type(PARAM_TYPE_NAME):
+        value = node.get(device.name, param.name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return device.name
+
+
+def has_many_devices(node: Node) -> bool:
+    """Tell whether entity names must say which device of the node they belong to."""
+    return len(node.config.devices) > 1
+
+
+def generic_naming(node: Node, device: DeviceSpec, param: ParamSpec) -> dict[str, Any]:
+    """Return the description fields naming a generic parameter entity."""
+    if has_many_devices(node):
+        return {
+            "translation_key": "device_param",
+            "translation_placeholders": {
+                "device": device_label(node, device),
+                "param": param.name,
+            },
+        }
+    return {
+        "translation_key": "param",
+        "translation_placeholders": {"param": param.name},
+    }
+
+
+def main_naming(node: Node, device: DeviceSpec) -> dict[str, Any]:
+    """Return the description fields naming a device's main entity.
+
+    On a node with one device the entity takes the node's name; on a node with
+    several it is named after its device.
+    """
+    if has_many_devices(node):
+        return {
+            "translation_key": "device",
+            "translation_placeholders": {"device": device_label(node, device)},
+        }
+    return {"name": None}
+
+
+def fit(param: ParamSpec, value: float) -> int | float:
+    """Clamp `value` into the parameter's bounds and round it to its step."""
+    bounds = param.bounds
+    if bounds is not None:
+        if bounds.step and bounds.min is not None:
+            value = bounds.min + round((value - bounds.min) / bounds.step) * bounds.step
+        if bounds.min is not None:
+            value = max(bounds.min, value)
+        if bounds.max is not None:
+            value = min(bounds.max, value)
+    return round(value) if param.data_type == DATA_TYPE_INT else float(value)

@@ -1,0 +1,100 @@
+"""Numbers: writable parameters with bounds."""
+
+from collections.abc import Iterator
+
+from homeassistant.components.number import (
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import PERCENTAGE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import Bounds, DeviceSpec, Node, ParamSpec
+from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .entity import RainMakerEntity, async_add_node_entities
+from .mapping import (
+    PARAM_TYPE_BRIGHTNESS,
+    fit,
+    generic_naming,
+    generic_params,
+    is_thermacell,
+)
+
+# Commands are coalesced by the coordinator; let them reach it together.
+PARALLEL_UPDATES = 0
+
+SLIDER_UI_TYPES = frozenset({"esp.ui.slider", "esp.ui.hue-slider", "esp.ui.hue-circle"})
+PERCENT_TYPES = frozenset(
+    {PARAM_TYPE_BRIGHTNESS, "esp.param.saturation", "esp.param.intensity"}
+)
+
+
+def _description(
+    node: Node, device: DeviceSpec, param: ParamSpec
+) -> NumberEntityDescription:
+    bounds = param.bounds or Bounds()
+    return NumberEntityDescription(
+        key=f"param_{param.name}",
+        native_min_value=float(bounds.min or 0),
+        native_max_value=float(bounds.max or 0),
+        native_step=float(bounds.step)
+        if bounds.step
+        else (1.0 if param.data_type == "int" else 0.1),
+        mode=NumberMode.SLIDER if param.ui_type in SLIDER_UI_TYPES else NumberMode.BOX,
+        native_unit_of_measurement=PERCENTAGE
+        if param.type in PERCENT_TYPES and bounds.max == 100
+        else None,
+        entity_registry_enabled_default=not is_thermacell(node, device),
+        **generic_naming(node, device, param),
+    )
+
+
+def _entities(
+    coordinator: RainMakerCoordinator, node: Node
+) -> Iterator[RainMakerEntity]:
+    for device, param in generic_params(node, Platform.NUMBER):
+        yield RainMakerNumber(
+            coordinator, node, device, param, _description(node, device, param)
+        )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RainMakerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add numbers for current and future nodes."""
+    async_add_node_entities(entry, async_add_entities, _entities)
+
+
+class RainMakerNumber(RainMakerEntity, NumberEntity):
+    """A bounded numeric parameter."""
+
+    def __init__(
+        self,
+        coordinator: RainMakerCoordinator,
+        node: Node,
+        device: DeviceSpec,
+        param: ParamSpec,
+        description: NumberEntityDescription,
+    ) -> None:
+        """Bind to `param` of `device`."""
+        super().__init__(coordinator, node, device.name, description)
+        self.param = param
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the reported value."""
+        node = self.node
+        value = node.get(self.device, self.param.name) if node is not None else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Write the value, rounded to the parameter's step."""
+        await self.coordinator.async_send(
+            self.node_id, self.device, {self.param.name: fit(self.param, value)}
+        )

@@ -1,0 +1,172 @@
+"""Sensors: Thermacell refill, status, runtime and error code; temperatures; read-only values."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    Platform,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .api import DeviceSpec, Node, ParamSpec
+from .api.models import DATA_TYPE_STRING
+from .api.thermacell import PARAM_RUNTIME, RUNTIME_UNIT_HOURS
+from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .entity import RainMakerEntity, async_add_node_entities, param_value
+from .mapping import (
+    PARAM_TYPE_TEMPERATURE,
+    first_param,
+    generic_naming,
+    generic_params,
+    is_thermacell,
+    profile_devices,
+)
+from .thermacell import STATUS_OPTIONS, error_code, hub_name, refill_life, status_option
+
+# The coordinator fetches the data; sensors only read it.
+PARALLEL_UPDATES = 0
+
+MAX_STATE_LENGTH = 255
+
+
+@dataclass(frozen=True, kw_only=True)
+class RainMakerSensorEntityDescription(SensorEntityDescription):
+    """A sensor reading a value from a node."""
+
+    value_fn: Callable[[Node], Any]
+
+
+def _number(value: Any) -> float | int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if isinstance(value, float) else int(value)
+
+
+def _runtime_hours(node: Node) -> float | None:
+    value = _number(node.get(hub_name(node) or "", PARAM_RUNTIME))
+    return None if value is None else round(value * RUNTIME_UNIT_HOURS, 1)
+
+
+THERMACELL_SENSORS: tuple[RainMakerSensorEntityDescription, ...] = (
+    RainMakerSensorEntityDescription(
+        key="refill_life",
+        translation_key="refill_life",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=refill_life,
+    ),
+    RainMakerSensorEntityDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=STATUS_OPTIONS,
+        value_fn=status_option,
+    ),
+    RainMakerSensorEntityDescription(
+        key="runtime",
+        translation_key="runtime",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=1,
+        value_fn=_runtime_hours,
+    ),
+    RainMakerSensorEntityDescription(
+        key="error_code",
+        translation_key="error_code",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=error_code,
+    ),
+)
+
+
+def _temperature(
+    device: DeviceSpec, param: ParamSpec, key: str = "temperature"
+) -> RainMakerSensorEntityDescription:
+    return RainMakerSensorEntityDescription(
+        key=key,
+        translation_key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=param_value(device.name, param.name),
+    )
+
+
+def _generic(
+    node: Node, device: DeviceSpec, param: ParamSpec
+) -> RainMakerSensorEntityDescription:
+    text = param.data_type == DATA_TYPE_STRING
+    if param.type == PARAM_TYPE_TEMPERATURE:
+        return _temperature(device, param, f"param_{param.name}")
+    return RainMakerSensorEntityDescription(
+        key=f"param_{param.name}",
+        state_class=None if text else SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC if text else None,
+        # Values nobody curated: shown on plain devices, opt-in next to a profile.
+        entity_registry_enabled_default=not text and not is_thermacell(node, device),
+        value_fn=param_value(device.name, param.name),
+        **generic_naming(node, device, param),
+    )
+
+
+def _entities(
+    coordinator: RainMakerCoordinator, node: Node
+) -> Iterator[RainMakerEntity]:
+    for device in node.config.devices:
+        if is_thermacell(node, device):
+            for description in THERMACELL_SENSORS:
+                yield RainMakerSensor(coordinator, node, device.name, description)
+    for device in profile_devices(node, Platform.SENSOR):
+        if (
+            param := first_param(device, PARAM_TYPE_TEMPERATURE, writable=False)
+        ) is not None:
+            yield RainMakerSensor(
+                coordinator, node, device.name, _temperature(device, param)
+            )
+    for device, param in generic_params(node, Platform.SENSOR):
+        yield RainMakerSensor(
+            coordinator, node, device.name, _generic(node, device, param)
+        )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RainMakerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for current and future nodes."""
+    async_add_node_entities(entry, async_add_entities, _entities)
+
+
+class RainMakerSensor(RainMakerEntity, SensorEntity):
+    """A value of a node."""
+
+    entity_description: RainMakerSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the value in the sensor's type."""
+        node = self.node
+        if node is None:
+            return None
+        value = self.entity_description.value_fn(node)
+        if isinstance(value, str):
+            return value[:MAX_STATE_LENGTH]
+        return _number(value)
