@@ -116,7 +116,7 @@ class EmulatedNode:
 
     def advance(self, now: float) -> None:
         """Run the simulation up to `now`, firing events in time order."""
-        if now <= self.time:
+        if now < self.time:
             return
         while True:
             event_time, action = self._next_event()

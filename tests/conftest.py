@@ -4,10 +4,13 @@ from collections.abc import AsyncIterator, Generator
 from unittest.mock import PropertyMock, patch
 
 import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 # Import the integration first, so `custom_components` resolves to this repository
 # and not to the test plugin's own testing package.
@@ -26,9 +29,19 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shrink retry back-offs from seconds to milliseconds."""
-    monkeypatch.setattr(rate_limit, "BACKOFF_BASE", 0.001)
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry at once instead of after seconds of back-off.
+
+    A zero delay also keeps retries working under a frozen clock, where any real
+    sleep would wait for the test to move time.
+    """
+    monkeypatch.setattr(rate_limit, "BACKOFF_BASE", 0.0)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer (registry entries, states, ...)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -70,6 +83,7 @@ async def admin(
     return EmulatorAdmin(session, emulator.url)
 
 
+FROZEN_AT = "2031-06-01T12:00:00+00:00"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-pass-1234"
 
@@ -103,11 +117,213 @@ def platforms() -> list[Platform]:
 
 @pytest.fixture
 async def init_integration(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, platforms: list[Platform]
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    platforms: list[Platform],
 ) -> MockConfigEntry:
-    """Set the integration up for the demo account."""
+    """Set the integration up for the demo account, with time frozen.
+
+    The clock is frozen (at a fixed date, for stable snapshots) before setup, so
+    every timer the integration schedules moves with `freezer.tick` (see
+    tests.common.tick), as the emulator's clock does.
+    """
+    freezer.move_to(FROZEN_AT)
     mock_config_entry.add_to_hass(hass)
     with patch("custom_components.esp_rainmaker.PLATFORMS", platforms):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
     return mock_config_entry
+
+
+RW = ["read", "write"]
+GENERIC_NODE_ID = "GenericAirConditioner1"
+GENERIC_CONFIG = {
+    "node_id": GENERIC_NODE_ID,
+    "config_version": "2020-03-20",
+    "info": {
+        "name": "Climate Controller",
+        "fw_version": "2.1.0",
+        "type": "Air Conditioner",
+        "model": "ac-2zone",
+    },
+    "devices": [
+        {
+            "name": "AC",
+            "type": "esp.device.air-conditioner",
+            "primary": "Power",
+            "params": [
+                {
+                    "name": "Name",
+                    "type": "esp.param.name",
+                    "data_type": "string",
+                    "properties": RW,
+                },
+                {
+                    "name": "Power",
+                    "type": "esp.param.power",
+                    "data_type": "bool",
+                    "properties": RW,
+                    "ui_type": "esp.ui.toggle",
+                },
+                {
+                    "name": "Mode",
+                    "type": "esp.param.ac-mode",
+                    "data_type": "string",
+                    "properties": RW,
+                    "valid_strs": ["Cool", "Heat", "Fan"],
+                    "ui_type": "esp.ui.dropdown",
+                },
+                {
+                    "name": "Setpoint",
+                    "type": "esp.param.setpoint",
+                    "data_type": "float",
+                    "properties": RW,
+                    "bounds": {"min": 16, "max": 30, "step": 0.5},
+                    "ui_type": "esp.ui.slider",
+                },
+                {
+                    "name": "Fan Level",
+                    "type": "esp.param.range",
+                    "data_type": "int",
+                    "properties": RW,
+                    "bounds": {"min": 1, "max": 4},
+                },
+                {
+                    "name": "Humidity",
+                    "type": "custom.param.humidity",
+                    "data_type": "float",
+                    "properties": ["read", "time_series"],
+                },
+                {
+                    "name": "Temperature",
+                    "type": "esp.param.temperature",
+                    "data_type": "float",
+                    "properties": ["read"],
+                },
+                {
+                    "name": "Filter Dirty",
+                    "type": "custom.param.filter",
+                    "data_type": "bool",
+                    "properties": ["read"],
+                },
+                {
+                    "name": "Beep",
+                    "type": "custom.param.beep",
+                    "data_type": "bool",
+                    "properties": ["write"],
+                },
+                {
+                    "name": "Self Clean",
+                    "type": "custom.param.clean",
+                    "data_type": "bool",
+                    "properties": RW,
+                    "ui_type": "esp.ui.trigger",
+                },
+                {
+                    "name": "Note",
+                    "type": "custom.param.note",
+                    "data_type": "string",
+                    "properties": ["read"],
+                },
+                {
+                    "name": "Secret",
+                    "type": "custom.param.secret",
+                    "data_type": "int",
+                    "properties": RW,
+                    "ui_type": "esp.ui.hidden",
+                    "bounds": {"min": 0, "max": 1},
+                },
+                {
+                    "name": "Zones",
+                    "type": "custom.param.zones",
+                    "data_type": "object",
+                    "properties": RW,
+                },
+                {
+                    "name": "Offset",
+                    "type": "custom.param.offset",
+                    "data_type": "int",
+                    "properties": RW,
+                },
+            ],
+        },
+        {
+            "name": "Vent",
+            "type": "esp.device.fan",
+            "primary": "Power",
+            "params": [
+                {
+                    "name": "Name",
+                    "type": "esp.param.name",
+                    "data_type": "string",
+                    "properties": RW,
+                },
+                {
+                    "name": "Power",
+                    "type": "esp.param.power",
+                    "data_type": "bool",
+                    "properties": RW,
+                },
+                {
+                    "name": "Speed",
+                    "type": "esp.param.speed",
+                    "data_type": "int",
+                    "properties": RW,
+                    "bounds": {"min": 1, "max": 3, "step": 1},
+                },
+                {
+                    "name": "Swing",
+                    "type": "custom.param.swing",
+                    "data_type": "bool",
+                    "properties": RW,
+                },
+            ],
+        },
+    ],
+    "services": [
+        {
+            "name": "System",
+            "type": "esp.service.system",
+            "params": [
+                {
+                    "name": "Reboot",
+                    "type": "esp.param.reboot",
+                    "data_type": "bool",
+                    "properties": RW,
+                }
+            ],
+        },
+    ],
+}
+GENERIC_PARAMS = {
+    "AC": {
+        "Name": "Living Room AC",
+        "Power": True,
+        "Mode": "Cool",
+        "Setpoint": 22.5,
+        "Fan Level": 2,
+        "Humidity": 48.5,
+        "Temperature": 24.1,
+        "Filter Dirty": False,
+        "Self Clean": False,
+        "Note": "ok",
+        "Secret": 1,
+        "Zones": {},
+        "Offset": 0,
+    },
+    "Vent": {"Name": "Hall Vent", "Power": False, "Speed": 2, "Swing": True},
+    "System": {"Reboot": False},
+}
+
+
+@pytest.fixture
+def generic_node(cloud: Cloud, demo_user_id: str) -> str:
+    """A node of a kind the integration has no profile for, with two devices."""
+    return cloud.add_node(
+        "raw",
+        DEMO_EMAIL,
+        node_id=GENERIC_NODE_ID,
+        config=GENERIC_CONFIG,
+        params=GENERIC_PARAMS,
+    ).node_id

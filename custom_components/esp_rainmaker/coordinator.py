@@ -95,6 +95,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         self.cartridges: dict[str, Cartridge] = {}
         self.shutdowns = ShutdownMonitor(hass, entry)
         self._cloud: dict[str, Node] = {}
+        self._credentials_refused = False
         self._pending: dict[ParamKey, PendingWrite] = {}
         self._confirmations = ConfirmationSchedule()
         self._unsub_check: CALLBACK_TYPE | None = None
@@ -108,9 +109,16 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
     # Polling -----------------------------------------------------------------------
 
     async def _async_update_data(self) -> dict[str, Node]:
+        if self._credentials_refused:
+            # Trying a refused password again risks locking the account; wait for
+            # the user to re-authenticate (which reloads the entry).
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            )
         try:
             listing = await self.client.get_nodes()
         except RainMakerAuthenticationError as err:
+            self._credentials_refused = True
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err

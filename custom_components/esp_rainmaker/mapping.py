@@ -215,14 +215,17 @@ def device_label(node: Node, device: DeviceSpec) -> str:
     return device.name
 
 
-def has_many_devices(node: Node) -> bool:
-    """Tell whether entity names must say which device of the node they belong to."""
-    return len(node.config.devices) > 1
+def _needs_device_prefix(node: Node, device: DeviceSpec) -> bool:
+    """Tell whether an entity must say which of the node's devices it belongs to.
+
+    Not on single-device nodes, and not for the device the node is named after.
+    """
+    return len(node.config.devices) > 1 and device_label(node, device) != node.name
 
 
 def generic_naming(node: Node, device: DeviceSpec, param: ParamSpec) -> dict[str, Any]:
     """Return the description fields naming a generic parameter entity."""
-    if has_many_devices(node):
+    if _needs_device_prefix(node, device):
         return {
             "translation_key": "device_param",
             "translation_placeholders": {
@@ -239,10 +242,10 @@ def generic_naming(node: Node, device: DeviceSpec, param: ParamSpec) -> dict[str
 def main_naming(node: Node, device: DeviceSpec) -> dict[str, Any]:
     """Return the description fields naming a device's main entity.
 
-    On a node with one device the entity takes the node's name; on a node with
-    several it is named after its device.
+    The entity takes the node's name, unless the node has several devices and this
+    one is not the device the node is named after.
     """
-    if has_many_devices(node):
+    if _needs_device_prefix(node, device):
         return {
             "translation_key": "device",
             "translation_placeholders": {"device": device_label(node, device)},

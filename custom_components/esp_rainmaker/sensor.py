@@ -96,10 +96,10 @@ THERMACELL_SENSORS: tuple[RainMakerSensorEntityDescription, ...] = (
 
 
 def _temperature(
-    device: DeviceSpec, param: ParamSpec, key: str = "temperature"
+    device: DeviceSpec, param: ParamSpec
 ) -> RainMakerSensorEntityDescription:
     return RainMakerSensorEntityDescription(
-        key=key,
+        key="temperature",
         translation_key="temperature",
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
@@ -113,10 +113,11 @@ def _generic(
     node: Node, device: DeviceSpec, param: ParamSpec
 ) -> RainMakerSensorEntityDescription:
     text = param.data_type == DATA_TYPE_STRING
-    if param.type == PARAM_TYPE_TEMPERATURE:
-        return _temperature(device, param, f"param_{param.name}")
+    temperature = param.type == PARAM_TYPE_TEMPERATURE
     return RainMakerSensorEntityDescription(
         key=f"param_{param.name}",
+        device_class=SensorDeviceClass.TEMPERATURE if temperature else None,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS if temperature else None,
         state_class=None if text else SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC if text else None,
         # Values nobody curated: shown on plain devices, opt-in next to a profile.

@@ -6,7 +6,11 @@ import time
 
 import pytest
 
-from custom_components.esp_rainmaker.api import RainMakerRateLimitError, TokenBucket
+from custom_components.esp_rainmaker.api import (
+    RainMakerRateLimitError,
+    TokenBucket,
+    rate_limit,
+)
 from custom_components.esp_rainmaker.api.rate_limit import (
     backoff_delay,
     parse_retry_after,
@@ -66,14 +70,13 @@ def test_invalid_bucket() -> None:
         TokenBucket(rate=0)
 
 
-def test_backoff_jitter() -> None:
-    """Back-off doubles per attempt with 50-150 % jitter."""
-    from custom_components.esp_rainmaker.api import rate_limit
-
-    base = rate_limit.BACKOFF_BASE
+def test_backoff_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back-off doubles per attempt (1 s, 2 s, 4 s) with 50-150 % jitter."""
+    monkeypatch.setattr(rate_limit, "BACKOFF_BASE", 1.0)
     for attempt, nominal in ((1, 1), (2, 2), (3, 4)):
-        delay = backoff_delay(attempt)
-        assert 0.5 * nominal * base <= delay <= 1.5 * nominal * base
+        delays = {backoff_delay(attempt) for _ in range(50)}
+        assert all(0.5 * nominal <= delay <= 1.5 * nominal for delay in delays)
+        assert len(delays) > 1
 
 
 @pytest.mark.parametrize(

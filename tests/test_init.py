@@ -1,0 +1,174 @@
+"""Setup, unload, setup failures, token persistence, devices and their removal."""
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.esp_rainmaker.const import (
+    CONF_SCAN_INTERVAL,
+    CONF_TOKENS,
+    DOMAIN,
+)
+from rainmaker_emulator import Cloud, EmulatorAdmin
+
+from .common import node_id_named, tick
+from .conftest import DEMO_EMAIL
+
+LOGIN = "POST /v1/login2"
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The entry loads, stores the tokens of its login and unloads cleanly."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert set(init_integration.data[CONF_TOKENS]) == {
+        "access_token",
+        "id_token",
+        "refresh_token",
+    }
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_restart_reuses_stored_tokens(
+    hass: HomeAssistant, init_integration: MockConfigEntry, admin: EmulatorAdmin
+) -> None:
+    """A reload (like a restart) logs in with the stored tokens, not the password."""
+    await admin.reset_stats()
+
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert await admin.count(LOGIN) == 0
+    assert init_integration.state is ConfigEntryState.LOADED
+
+
+async def test_setup_cloud_down_retries(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A cloud outage at start means retry, not reauth; setup succeeds once it is back."""
+    await admin.add_fault(status=503, body="<html>down</html>")
+    mock_config_entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not hass.config_entries.flow.async_progress()
+
+    await admin.clear_faults()
+    await tick(hass, freezer, 60)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+
+
+async def test_setup_bad_password_starts_reauth(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, admin: EmulatorAdmin
+) -> None:
+    """A password the cloud refuses at setup starts the reauth flow."""
+    await admin.set_password(DEMO_EMAIL, "a-new-password")
+    mock_config_entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_setup_invalid_url(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """A stored URL that is not valid is a permanent setup error."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="x",
+        data={**mock_config_entry.data, CONF_URL: "http://example.com"},
+    )
+    entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+
+
+async def test_devices(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    cloud: Cloud,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One device per node, with manufacturer, model, firmware and serial."""
+    devices = dr.async_entries_for_config_entry(
+        device_registry, init_integration.entry_id
+    )
+    assert len(devices) == len(cloud.nodes)
+    for name in ("Patio", "Desk Lamp", "Greenhouse"):
+        device = device_registry.async_get_device(
+            identifiers={(DOMAIN, node_id_named(cloud, name))}
+        )
+        assert device == snapshot(name=name)
+
+
+async def test_options_change_reloads(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A new poll interval takes effect at once (the entry reloads)."""
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_SCAN_INTERVAL: 120}
+    )
+    await hass.async_block_till_done()
+
+    coordinator = init_integration.runtime_data
+    assert coordinator.update_interval is not None
+    assert coordinator.update_interval.total_seconds() == 120
+
+
+async def test_remove_device(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    cloud: Cloud,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A device can be removed by the user only once its node left the account."""
+    assert await async_setup_component(hass, "config", {})
+    node_id = node_id_named(cloud, "Patio")
+    device = device_registry.async_get_device(identifiers={(DOMAIN, node_id)})
+    assert device is not None
+    client = await hass_ws_client(hass)
+
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": init_integration.entry_id,
+            "device_id": device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+
+    init_integration.runtime_data.data.pop(node_id)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": init_integration.entry_id,
+            "device_id": device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"]
