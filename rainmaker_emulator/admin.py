@@ -65,6 +65,7 @@ class AdminApi:
             web.post(f"{prefix}/seed", self.seed),
             web.get(f"{prefix}/nodes", self.list_nodes),
             web.post(f"{prefix}/nodes", self.add_node),
+            web.post(f"{prefix}/nodes/params", self.set_reported_bulk),
             web.get(f"{prefix}/nodes/{{node_id}}", self.get_node),
             web.delete(f"{prefix}/nodes/{{node_id}}", self.remove_node),
             web.post(f"{prefix}/nodes/{{node_id}}/online", self.set_online),
@@ -361,18 +362,34 @@ class AdminApi:
         node.set_online(bool(body.get("online", True)), now)
         return json_response({"online": node.online})
 
-    async def set_reported(self, request: web.Request) -> web.Response:
-        """Overwrite reported params directly (any value, even of the wrong type)."""
-        body = await _body(request)
+    def _overwrite(self, node_id: str, values: Any) -> web.Response | None:
+        """Overwrite one node's reported params; return an error response or None."""
         try:
-            node = self.cloud.node(request.match_info["node_id"])
+            node = self.cloud.node(node_id)
         except KeyError as err:
             return _error(str(err), 404)
-        for device, params in body.items():
+        if not isinstance(values, dict):
+            return _error(f"params of {node_id} must be an object")
+        for device, params in values.items():
             if not isinstance(params, dict):
                 return _error(f"params of {device} must be an object")
             node.reported.setdefault(device, {}).update(params)
-        return json_response(node.reported)
+        return None
+
+    async def set_reported(self, request: web.Request) -> web.Response:
+        """Overwrite reported params directly (any value, even of the wrong type)."""
+        node_id = request.match_info["node_id"]
+        if (error := self._overwrite(node_id, await _body(request))) is not None:
+            return error
+        return json_response(self.cloud.nodes[node_id].reported)
+
+    async def set_reported_bulk(self, request: web.Request) -> web.Response:
+        """Overwrite reported params of many nodes: `{node_id: {device: {param: value}}}`."""
+        body = await _body(request)
+        for node_id, values in body.items():
+            if (error := self._overwrite(node_id, values)) is not None:
+                return error
+        return json_response({"updated": len(body)})
 
     async def set_config(self, request: web.Request) -> web.Response:
         """Replace a node's config with any JSON (a broken one included)."""

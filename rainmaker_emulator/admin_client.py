@@ -158,6 +158,15 @@ class EmulatorAdmin:
         """Overwrite reported params."""
         await self._call("POST", f"/nodes/{node_id}/params", params)
 
+    async def set_params_bulk(self, values: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Overwrite reported params of many nodes at once."""
+        await self._call("POST", "/nodes/params", values)
+
+    async def nodes(self) -> list[dict[str, Any]]:
+        """List every node with its kind, users and connectivity."""
+        result: list[dict[str, Any]] = await self._call("GET", "/nodes")
+        return result
+
     async def set_config(self, node_id: str, config: Any) -> None:
         """Replace a node's config."""
         await self._call("POST", f"/nodes/{node_id}/config", config)

@@ -2,6 +2,7 @@
 
 from bisect import bisect_left
 from collections import Counter
+import copy
 from dataclasses import dataclass, field
 from email.utils import formatdate
 import fnmatch
@@ -221,7 +222,8 @@ class Cloud:
             raise ValueError(f"node {node_id} exists")
         device_kind = KINDS[kind]
         if kind == "raw":
-            built = Built(config=config, params=params if params is not None else {})
+            # Copies: the node's state must not alias the caller's objects.
+            built = Built(config=copy.deepcopy(config), params=copy.deepcopy(params or {}))
         else:
             built = device_kind.build(
                 node_id, name or f"{device_kind.device_name}", self.rng

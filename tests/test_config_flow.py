@@ -162,7 +162,7 @@ async def test_unexpected_error(
 ) -> None:
     """A bug surfaces as `unknown`, logged, and the flow can still finish."""
     result = await start(hass)
-    with patch.object(RainMakerClient, "get_nodes", side_effect=RuntimeError("bug")):
+    with patch.object(RainMakerClient, "count_nodes", side_effect=RuntimeError("bug")):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], account(emulator)
         )

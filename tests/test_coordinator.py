@@ -60,12 +60,20 @@ async def test_one_request_per_page(
     cloud: Cloud,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Every poll costs one request per page of ten nodes, nothing else."""
+    """Every poll costs one request per page of ten nodes, nothing else.
+
+    Pages come without configs once they are known; a page holding new nodes is
+    asked again with configs, once.
+    """
     await admin.reset_stats()
     await tick(hass, freezer, 30)
     assert await admin.stats() == {"total": 1, "requests": {NODES: 1}}
 
     cloud.seed(DEMO_EMAIL, DEMO_PASSWORD, switches=16)  # 23 nodes: 3 pages
+    await admin.reset_stats()
+    await tick(hass, freezer, 30)
+    assert await admin.count(NODES) <= 6
+    assert hass.states.get("switch.coffee_maker_16").state == STATE_OFF
     await admin.reset_stats()
     await tick(hass, freezer, 30)
     assert await admin.stats() == {"total": 3, "requests": {NODES: 3}}
@@ -161,6 +169,7 @@ async def test_malformed_node_is_kept(
     """A node that turns unreadable keeps its device and last state; one warning."""
     node_id = node_id_named(cloud, "Coffee Maker")
     await admin.set_config(node_id, {"devices": "broken"})
+    await tick(hass, freezer, 3600)  # configs are read again every hour
     for _ in range(3):
         await tick(hass, freezer, 30)
 
@@ -464,3 +473,49 @@ async def test_throttled_poll(
     await admin.clear_faults()
     await tick(hass, freezer, 90)  # past the 120 s the cloud asked for
     assert hass.states.get(COFFEE).state == STATE_OFF
+
+
+async def test_confirmation_fetches_only_the_written_node(
+    hass: HomeAssistant,
+    cloud: Cloud,
+    mock_config_entry: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With several pages, a write is confirmed by reading its node alone."""
+    cloud.seed(DEMO_EMAIL, DEMO_PASSWORD, switches=16)  # 23 nodes: 3 pages
+    freezer.move_to("2031-06-01T12:00:00+00:00")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await admin.reset_stats()
+
+    await switch(hass, SERVICE_TURN_ON, COFFEE)
+    await tick(hass, freezer, 0.3)
+
+    assert await admin.stats() == {"total": 2, "requests": {PUT: 1, NODES: 1}}
+    assert mock_config_entry.runtime_data.pending_writes == 0
+    assert hass.states.get(COFFEE).state == STATE_ON
+
+    # When reading the node fails, the whole account is polled instead.
+    await switch(hass, SERVICE_TURN_OFF, COFFEE)
+    await admin.add_fault(path="/v1/user/nodes", status=500, times=3)
+    await tick(hass, freezer, 0.3)
+    assert mock_config_entry.runtime_data.pending_writes == 0
+    assert hass.states.get(COFFEE).state == STATE_OFF
+
+
+async def test_older_fetch_never_replaces_a_newer_one(
+    hass: HomeAssistant, init_integration: MockConfigEntry, cloud: Cloud
+) -> None:
+    """A poll that started before a node was re-read keeps the newer reading."""
+    coordinator = init_integration.runtime_data
+    node_id = node_id_named(cloud, "Coffee Maker")
+    current = coordinator.data[node_id]
+    older_poll = coordinator._next_fetch()
+    coordinator._next_fetch()
+    newer = current.with_values({("Switch", "Power"): True})
+    assert coordinator._newest(current, newer, coordinator._fetches) is newer
+
+    stale = current.with_values({("Switch", "Power"): False})
+    assert coordinator._newest(newer, stale, older_poll) is newer

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -76,6 +77,9 @@ class RainMakerBinarySensor(RainMakerEntity, BinarySensorEntity):
     """A boolean state of a node."""
 
     entity_description: RainMakerBinarySensorEntityDescription
+
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.is_on,)
 
     @property
     def is_on(self) -> bool | None:

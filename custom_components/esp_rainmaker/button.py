@@ -84,6 +84,9 @@ class RainMakerButton(RainMakerEntity, ButtonEntity):
 
     entity_description: RainMakerButtonEntityDescription
 
+    def _state_key(self) -> tuple[Any, ...]:
+        return ()
+
     async def async_press(self) -> None:
         """Send the write."""
         description = self.entity_description

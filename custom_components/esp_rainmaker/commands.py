@@ -8,6 +8,7 @@ they were issued and a storm of commands costs few requests.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
+import time
 from typing import Any
 
 from .api import RainMakerNodeError
@@ -33,7 +34,7 @@ class CommandBatcher:
         self._send = send
         self._create_task = create_task
         self._batch: Writes = {}
-        self._waiters: dict[str, list[asyncio.Future[None]]] = {}
+        self._waiters: dict[str, list[asyncio.Future[float]]] = {}
         self._added = 0
         self._flush: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -41,10 +42,10 @@ class CommandBatcher:
 
     def add(
         self, node_id: str, device: str, params: dict[str, Any]
-    ) -> asyncio.Future[None]:
-        """Queue a write; the future resolves when the node's part of the batch is done."""
+    ) -> asyncio.Future[float]:
+        """Queue a write; the future gives the (monotonic) time the batch was sent."""
         self._batch.setdefault(node_id, {}).setdefault(device, {}).update(params)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiters.setdefault(node_id, []).append(future)
         self._added += 1
         if self._flush is None:
@@ -77,9 +78,10 @@ class CommandBatcher:
             _cancel(waiters)
 
     async def _deliver(
-        self, batch: Writes, waiters: dict[str, list[asyncio.Future[None]]]
+        self, batch: Writes, waiters: dict[str, list[asyncio.Future[float]]]
     ) -> None:
         failures: dict[str, Exception] = {}
+        sent_at = time.monotonic()
         try:
             await self._send(batch)
         except RainMakerNodeError as err:
@@ -96,7 +98,7 @@ class CommandBatcher:
                 if node_id in failures:
                     future.set_exception(failures[node_id])
                 else:
-                    future.set_result(None)
+                    future.set_result(sent_at)
 
     def cancel(self) -> None:
         """Stop: a queued batch is dropped and its callers get CancelledError."""
@@ -107,7 +109,7 @@ class CommandBatcher:
         self._batch, self._waiters = {}, {}
 
 
-def _cancel(waiters: dict[str, list[asyncio.Future[None]]]) -> None:
+def _cancel(waiters: dict[str, list[asyncio.Future[float]]]) -> None:
     for futures in waiters.values():
         for future in futures:
             if not future.done():

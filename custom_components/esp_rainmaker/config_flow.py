@@ -90,7 +90,7 @@ class RainMakerConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         try:
             tokens = await client.login()
-            await client.get_nodes()
+            await client.count_nodes()
         except RainMakerMfaRequiredError:
             return {"base": "mfa_not_supported"}, None, None
         except RainMakerAuthenticationError:

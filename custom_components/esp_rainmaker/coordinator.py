@@ -1,5 +1,6 @@
 """One coordinator per account: polls every node and sends every command."""
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -95,6 +96,11 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         self.cartridges: dict[str, Cartridge] = {}
         self.shutdowns = ShutdownMonitor(hass, entry)
         self._cloud: dict[str, Node] = {}
+        self._overlaid: dict[str, tuple[Node, dict[tuple[str, str], Any], Node]] = {}
+        self._publish_scheduled = False
+        self._fetches = 0
+        self._fetched_at: dict[str, int] = {}
+        self._pages = 1
         self._credentials_refused = False
         self._pending: dict[ParamKey, PendingWrite] = {}
         self._confirmations = ConfirmationSchedule()
@@ -115,6 +121,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             )
+        started = self._next_fetch()
         try:
             listing = await self.client.get_nodes()
         except RainMakerAuthenticationError as err:
@@ -133,21 +140,60 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_placeholders={"error": str(err)},
             ) from err
 
+        self._pages = listing.pages
         previous = self._cloud
         cloud: dict[str, Node] = {}
         for node_id, node in listing.nodes.items():
-            old = previous.get(node_id)
-            # Keep unchanged nodes identical so entities can skip them cheaply.
-            cloud[node_id] = old if old is not None and old == node else node
+            cloud[node_id] = self._newest(previous.get(node_id), node, started)
         for node_id in listing.malformed:
             # A node that is unreadable for a poll is not gone: keep what we had.
             if node_id in previous:
                 cloud[node_id] = previous[node_id]
         self._cloud = cloud
-        self._settle_pending(time.monotonic())
-        self.shutdowns.check(cloud, time.monotonic())
+        self._after_fetch()
         self._remove_stale_devices(cloud)
         return self._merged()
+
+    def _next_fetch(self) -> int:
+        """Return the next fetch number: results of older fetches never replace newer."""
+        self._fetches += 1
+        return self._fetches
+
+    def _newest(self, old: Node | None, new: Node, started: int) -> Node:
+        """Return the node to keep: `new` fetched at `started`, unless `old` is newer.
+
+        Unchanged nodes keep their identity, so entities can skip them cheaply.
+        """
+        if old is not None and self._fetched_at.get(new.node_id, 0) > started:
+            return old
+        self._fetched_at[new.node_id] = started
+        return old if old is not None and old == new else new
+
+    def _after_fetch(self) -> None:
+        now = time.monotonic()
+        self._settle_pending(now)
+        self.shutdowns.check(self._cloud, now)
+
+    async def _async_fetch_nodes(self, node_ids: frozenset[str]) -> None:
+        """Fetch a few nodes (one request each) to confirm writes quickly."""
+        started = self._next_fetch()
+        try:
+            nodes = await asyncio.gather(
+                *(self.client.get_node(node_id) for node_id in node_ids)
+            )
+        except RainMakerError as err:
+            LOGGER.debug("Confirming by node failed (%s); polling the account", err)
+            await self.async_request_refresh()
+            return
+        for node in nodes:
+            self._cloud[node.node_id] = self._newest(
+                self._cloud.get(node.node_id), node, started
+            )
+        self._after_fetch()
+        merged = self._merged()
+        if merged != self.data:
+            self.data = merged
+            self.async_update_listeners()
 
     def _remove_stale_devices(self, cloud: Mapping[str, Node]) -> None:
         registry = dr.async_get(self.hass)
@@ -165,14 +211,27 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
     # Optimistic state ----------------------------------------------------------------
 
     def _merged(self) -> dict[str, Node]:
-        """Return the cloud's nodes with unconfirmed written values on top."""
+        """Return the cloud's nodes with unconfirmed written values on top.
+
+        An overlaid node keeps its identity while neither its reported state nor
+        its overlay changed, so its entities are not written again.
+        """
         merged = dict(self._cloud)
         overlays: dict[str, dict[tuple[str, str], Any]] = {}
         for (node_id, device, param), pending in self._pending.items():
             overlays.setdefault(node_id, {})[(device, param)] = pending.value
+        cache: dict[str, tuple[Node, dict[tuple[str, str], Any], Node]] = {}
         for node_id, values in overlays.items():
-            if (node := merged.get(node_id)) is not None:
-                merged[node_id] = node.with_values(values)
+            if (node := merged.get(node_id)) is None:
+                continue
+            cached = self._overlaid.get(node_id)
+            if cached is not None and cached[0] is node and cached[1] == values:
+                overlaid = cached[2]
+            else:
+                overlaid = node.with_values(values)
+            cache[node_id] = (node, values, overlaid)
+            merged[node_id] = overlaid
+        self._overlaid = cache
         return merged
 
     def _settle_pending(self, now: float) -> None:
@@ -191,7 +250,14 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
 
     @callback
     def _publish(self) -> None:
-        """Show the current overlay at once."""
+        """Show written values now: once for all commands issued in this loop turn."""
+        if not self._publish_scheduled:
+            self._publish_scheduled = True
+            self.hass.loop.call_soon(self._publish_now)
+
+    @callback
+    def _publish_now(self) -> None:
+        self._publish_scheduled = False
         self.data = self._merged()
         self.async_update_listeners()
 
@@ -246,9 +312,8 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 )
             self._publish()
 
-        sent_at = time.monotonic()
         try:
-            await self._batcher.add(node_id, device, values)
+            sent_at = await self._batcher.add(node_id, device, values)
         except RainMakerError as err:
             self._revert(owner)
             reason = (
@@ -263,11 +328,14 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             ) from err
         if optimistic:
             self.schedule_confirmation(
-                sent_at, frozenset((node_id, device, p) for p in values)
+                sent_at, keys=frozenset((node_id, device, p) for p in values)
             )
         else:
             self.schedule_confirmation(
-                sent_at, checks=CONFIRM_DELAYS[::3], unconditional=2
+                sent_at,
+                nodes=frozenset({node_id}),
+                checks=CONFIRM_DELAYS[::3],
+                unconditional=2,
             )
 
     async def _write(self, writes: Writes) -> None:
@@ -281,7 +349,8 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 del self._pending[key]
                 changed = True
         if changed:
-            self._publish()
+            # At once, so the state is back before the caller sees the error.
+            self._publish_now()
 
     # Confirmation polls ----------------------------------------------------------------
 
@@ -289,15 +358,19 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
     def schedule_confirmation(
         self,
         sent_at: float,
-        keys: frozenset[ParamKey] = frozenset(),
         *,
+        keys: frozenset[ParamKey] = frozenset(),
+        nodes: frozenset[str] = frozenset(),
         checks: tuple[float, ...] | None = None,
         unconditional: int = 0,
     ) -> None:
-        """Poll after a write until the device reports `keys` (or `unconditional` times)."""
+        """Check after a write until the device reports `keys` (or `unconditional` times)."""
         delays = checks if checks is not None else (*CONFIRM_DELAYS, CONFIRM_TIMEOUT)
         self._confirmations.add(
-            (sent_at + delay for delay in delays), keys, unconditional
+            (sent_at + delay for delay in delays),
+            keys=keys,
+            nodes=nodes,
+            unconditional=unconditional,
         )
         self._arm_check()
 
@@ -313,7 +386,11 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
 
     async def _check_due(self, _now: Any) -> None:
         self._unsub_check = None
-        if self._confirmations.due(time.monotonic(), self._pending.keys()):
+        nodes = self._confirmations.due(time.monotonic(), self._pending.keys())
+        if nodes and len(nodes) < self._pages:
+            # Cheaper and quicker than a poll of every page.
+            await self._async_fetch_nodes(nodes)
+        elif nodes:
             await self.async_request_refresh()
         self._arm_check()
 
@@ -322,7 +399,9 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         """Check, once the confirmation time is over, that a hub really stopped."""
         deadline = time.monotonic() + CONFIRM_TIMEOUT
         self.shutdowns.watch(node_id, deadline)
-        self.schedule_confirmation(deadline, checks=(0.0,), unconditional=1)
+        self.schedule_confirmation(
+            deadline, nodes=frozenset({node_id}), checks=(0.0,), unconditional=1
+        )
 
     async def async_shutdown(self) -> None:
         """Stop polling, timers and queued commands."""

@@ -77,6 +77,7 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
         self._attr_unique_id = f"{node.node_id}_{device}_{description.key}"
         self._attr_device_info = node_device_info(node)
         self._seen: tuple[Node | None, bool] | None = None
+        self._shown: tuple[bool, tuple[Any, ...] | None] | None = None
 
     @property
     def node(self) -> Node | None:
@@ -93,17 +94,32 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
             and (node.connected is not False or not self.follows_connectivity)
         )
 
+    def _state_key(self) -> tuple[Any, ...] | None:
+        """Return what this entity shows, to skip writes that change nothing.
+
+        None means "unknown": every update of the node is written.
+        """
+        return None
+
     @callback
     def _handle_coordinator_update(self) -> None:
-        """Write state only when this entity's node (or the cloud's reachability) changed."""
-        seen = (self.node, self.coordinator.last_update_success)
+        """Write state only when what this entity shows changed.
+
+        Unchanged nodes are the same objects from poll to poll, so most entities
+        return at the identity check; the others compare their shown values.
+        """
+        node, success = self.node, self.coordinator.last_update_success
         if (
             self._seen is not None
-            and seen[0] is self._seen[0]
-            and seen[1] == self._seen[1]
+            and node is self._seen[0]
+            and success == self._seen[1]
         ):
             return
-        self._seen = seen
+        self._seen = (node, success)
+        shown = (self.available, self._state_key())
+        if shown[1] is not None and shown == self._shown:
+            return
+        self._shown = shown
         self.async_write_ha_state()
 
 

@@ -118,6 +118,9 @@ class RainMakerFan(RainMakerEntity, FanEntity):
             return DIRECTION_REVERSE if value else DIRECTION_FORWARD
         return None
 
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.is_on, self.percentage, self.current_direction)
+
     def _speed_values(self, percentage: int) -> dict[str, Any]:
         if self._speed is None:
             return {}

@@ -115,6 +115,9 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
         hue = self._value(PARAM_LED_HUE)
         return (hue, 100.0) if hue is not None else None
 
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.is_on, self.brightness, self.hs_color)
+
     @callback
     def _handle_coordinator_update(self) -> None:
         """Remember the last brightness in use, to restore it when turned on."""
@@ -248,6 +251,15 @@ class RainMakerLight(RainMakerEntity, LightEntity):
         """Return the colour temperature."""
         value = _number(self._read(self._cct))
         return round(value) if value is not None else None
+
+    def _state_key(self) -> tuple[Any, ...]:
+        return (
+            self.is_on,
+            self.brightness,
+            self.color_mode,
+            self.hs_color,
+            self.color_temp_kelvin,
+        )
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn on with any brightness, colour or colour temperature in one write."""

@@ -1,6 +1,7 @@
 """Numbers: writable parameters with bounds."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from homeassistant.components.number import (
     NumberEntity,
@@ -83,6 +84,9 @@ class RainMakerNumber(RainMakerEntity, NumberEntity):
         """Bind to `param` of `device`."""
         super().__init__(coordinator, node, device.name, description)
         self.param = param
+
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.native_value,)
 
     @property
     def native_value(self) -> float | None:

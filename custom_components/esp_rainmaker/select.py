@@ -1,7 +1,7 @@
 """Selects: the Thermacell cartridge type, and writable strings with valid values."""
 
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory, Platform
@@ -67,6 +67,9 @@ class CartridgeSelect(RainMakerEntity, SelectEntity, RestoreEntity):
     follows_connectivity = False
     _attr_current_option = DEFAULT_CARTRIDGE
 
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.current_option,)
+
     async def async_added_to_hass(self) -> None:
         """Restore the last choice."""
         await super().async_added_to_hass()
@@ -99,6 +102,9 @@ class RainMakerSelect(RainMakerEntity, SelectEntity):
         """Bind to `param` of `device`."""
         super().__init__(coordinator, node, device.name, description)
         self.param = param.name
+
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.current_option,)
 
     @property
     def current_option(self) -> str | None:

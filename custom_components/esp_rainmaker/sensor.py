@@ -161,6 +161,9 @@ class RainMakerSensor(RainMakerEntity, SensorEntity):
 
     entity_description: RainMakerSensorEntityDescription
 
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.native_value,)
+
     @property
     def native_value(self) -> StateType:
         """Return the value in the sensor's type."""

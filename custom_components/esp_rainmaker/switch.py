@@ -108,6 +108,9 @@ class RainMakerSwitch(RainMakerEntity, SwitchEntity):
         value = node.get(self.device, self.param) if node is not None else None
         return value if isinstance(value, bool) else None
 
+    def _state_key(self) -> tuple[Any, ...]:
+        return (self.is_on,)
+
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch on."""
         if self.entity_description.verify_off:

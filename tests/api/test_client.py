@@ -162,6 +162,25 @@ async def test_listing_that_does_not_advance(
         await client.get_nodes()
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [({"nodes": ["a", "b"], "total": 7}, 7), ({"nodes": ["a", "b"]}, 2), ({}, None), ([], None)],
+)
+async def test_count_nodes(
+    client: RainMakerClient, admin: EmulatorAdmin, cloud: Cloud, body: object, expected: int | None
+) -> None:
+    """One request without details counts the nodes (total, else the ids)."""
+    cloud.seed(EMAIL, PASSWORD, switches=12)
+    assert await client.count_nodes() == 12
+    await admin.add_fault(path="/v1/user/nodes", status=200, body=body, times=1)
+
+    if expected is None:
+        with pytest.raises(RainMakerResponseError):
+            await client.count_nodes()
+    else:
+        assert await client.count_nodes() == expected
+
+
 async def test_get_node(client: RainMakerClient, cloud: Cloud) -> None:
     """A single node can be read by id; a foreign one cannot."""
     node_id = cloud.add_node("fan", EMAIL).node_id

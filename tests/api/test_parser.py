@@ -115,11 +115,33 @@ def test_missing_status_and_params() -> None:
     assert node.get("Switch", "Power") is None
 
 
-def test_config_reused_when_absent() -> None:
-    """An entry without config can reuse a known one."""
+def test_previous_node_serves_config_and_unchanged_values() -> None:
+    """An entry without config reuses the known node's; unchanged entries return it."""
     parser = NodeParser()
-    known = parser.node(entry()).config
-    assert parser.node(entry(config=None), previous=known).config is known
+    known = parser.node(entry())
+    assert parser.node(entry(config=None), previous=known) is known
+    changed = parser.node(entry(config=None, params={"Switch": {"Power": False}}), previous=known)
+    assert changed.config is known.config
+    assert changed.get("Switch", "Power") is False
+    assert parser.node(entry(), previous=known) is known  # same config content, same values
+
+
+def test_page_reports_unconfigured_and_outdated() -> None:
+    """Entries needing a config, and params naming unknown devices, are reported."""
+    parser = NodeParser()
+    known = parser.node(entry())
+    page = parser.page(
+        {
+            "node_details": [
+                entry(config=None, params={"Switch": {"Power": True}, "New": {}}),
+                entry(id="fresh", config=None),
+            ]
+        },
+        {"node1": known},
+    )
+    assert [node.node_id for node in page.nodes] == ["node1"]
+    assert page.unconfigured == ("fresh",)
+    assert page.outdated == ("node1",)
 
 
 def test_config_cache_holds_what_a_listing_uses() -> None:

@@ -172,6 +172,13 @@ async def test_nodes(admin: EmulatorAdmin, cloud: Cloud, owner: str) -> None:
     assert (await admin.node(node_id))["online"] is False
     await admin.set_params(node_id, {"LIV Hub": {"Error": 2}})
     assert (await admin.reported(node_id, "LIV Hub"))["Error"] == 2
+    await admin.set_params_bulk({node_id: {"LIV Hub": {"Error": 3}}})
+    assert (await admin.reported(node_id, "LIV Hub"))["Error"] == 3
+    assert [n["node_id"] for n in await admin.nodes()] == ["hub-1"]
+    with pytest.raises(AdminError, match="404"):
+        await admin.set_params_bulk({"nope": {}})
+    with pytest.raises(AdminError, match="must be an object"):
+        await admin.set_params_bulk({node_id: 5})
     await admin.set_quirks(node_id, stuck_shutdown=True)
     assert cloud.nodes[node_id].quirks == {"stuck_shutdown": True}
     await admin.set_quirks(node_id, stuck_shutdown=False)

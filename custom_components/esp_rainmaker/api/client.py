@@ -25,8 +25,8 @@ from .exceptions import (
     RainMakerTimeoutError,
     RainMakerValidationError,
 )
-from .models import Node, NodeConfig
-from .parser import MalformedNodeError, NodeParser
+from .models import Node
+from .parser import MalformedNodeError, NodePage, NodeParser
 from .rate_limit import TokenBucket, backoff_delay, parse_retry_after
 from .thermacell import refuse_hazards
 from .tokens import TokenSet
@@ -38,6 +38,7 @@ MAX_ATTEMPTS: Final = 3
 REFRESH_MARGIN: Final = 60.0
 MAX_NODES_PER_WRITE: Final = 50
 MAX_PAGES: Final = 1000
+CONFIG_REFRESH: Final = 3600.0
 
 PATH_LOGIN: Final = "/v1/login2"
 PATH_LOGOUT: Final = "/v1/logout2"
@@ -129,6 +130,7 @@ class NodeListing:
 
     nodes: dict[str, Node]
     malformed: frozenset[str] = field(default_factory=frozenset)
+    pages: int = 1
 
 
 class RainMakerClient:
@@ -165,7 +167,9 @@ class RainMakerClient:
         self.max_nodes_per_write = max_nodes_per_write
         self._auth_lock = asyncio.Lock()
         self._parser = NodeParser()
-        self._configs: dict[str, NodeConfig] = {}
+        self._nodes: dict[str, Node] = {}
+        self._configs_at: float | None = None
+        self._configs_outdated = False
         self._warned_malformed: set[str] = set()
 
     def __repr__(self) -> str:
@@ -406,31 +410,32 @@ class RainMakerClient:
     # Nodes -----------------------------------------------------------------------
 
     async def get_nodes(self) -> NodeListing:
-        """Every node of the account with config, status and params, page by page."""
+        """Every node of the account with config, status and params, page by page.
+
+        Configs rarely change, so after the first listing pages are asked without
+        them (`config=false`), except for nodes not seen before (their page is asked
+        again with configs), after a node reports a device its config lacks, and
+        once every CONFIG_REFRESH seconds.
+        """
+        with_configs = self._configs_due()
         nodes: dict[str, Node] = {}
         malformed: dict[str, str] = {}
+        outdated = False
         start_id: str | None = None
+        pages = 0
         self._parser.start_listing()
         for _ in range(MAX_PAGES):
-            query = {"node_details": "true"}
-            if start_id is not None:
-                query["start_id"] = start_id
-            payload = await self._request("GET", PATH_NODES, query=query)
-            if (
-                isinstance(payload, dict)
-                and payload.get("nodes")
-                and payload.get("node_details") is None
-            ):
-                raise RainMakerResponseError(
-                    "The node listing came without node details"
-                )
-            try:
-                page = self._parser.page(payload)
-            except MalformedNodeError as err:
-                raise RainMakerResponseError(f"Unexpected node listing: {err}") from err
+            pages += 1
+            page = await self._page(start_id, with_configs=with_configs)
+            if page.unconfigured and not with_configs:
+                page = await self._page(start_id, with_configs=True)
             for node in page.nodes:
                 nodes[node.node_id] = node
             malformed.update(page.malformed)
+            malformed.update(
+                dict.fromkeys(page.unconfigured, "the cloud sent no config")
+            )
+            outdated = outdated or bool(page.outdated)
             if page.next_id is None:
                 break
             if page.next_id == start_id:
@@ -441,9 +446,49 @@ class RainMakerClient:
         self._parser.finish_listing()
         for node_id in malformed:
             nodes.pop(node_id, None)
-        self._configs = {node_id: node.config for node_id, node in nodes.items()}
+        self._nodes = dict(nodes)
+        if with_configs:
+            self._configs_at = time.monotonic()
+        self._configs_outdated = outdated
         self._report_malformed(malformed)
-        return NodeListing(nodes=nodes, malformed=frozenset(malformed))
+        return NodeListing(nodes=nodes, malformed=frozenset(malformed), pages=pages)
+
+    def _configs_due(self) -> bool:
+        return (
+            self._configs_outdated
+            or self._configs_at is None
+            or time.monotonic() - self._configs_at >= CONFIG_REFRESH
+        )
+
+    async def _page(self, start_id: str | None, *, with_configs: bool) -> NodePage:
+        query = {"node_details": "true"}
+        if not with_configs:
+            query["config"] = "false"
+        if start_id is not None:
+            query["start_id"] = start_id
+        payload = await self._request("GET", PATH_NODES, query=query)
+        if (
+            isinstance(payload, dict)
+            and payload.get("nodes")
+            and payload.get("node_details") is None
+        ):
+            raise RainMakerResponseError("The node listing came without node details")
+        try:
+            return self._parser.page(payload, self._nodes)
+        except MalformedNodeError as err:
+            raise RainMakerResponseError(f"Unexpected node listing: {err}") from err
+
+    async def count_nodes(self) -> int:
+        """Return how many nodes the account has, with one request and no details."""
+        payload = await self._request("GET", PATH_NODES)
+        if not isinstance(payload, dict):
+            raise RainMakerResponseError("Unexpected node listing")
+        total, ids = payload.get("total"), payload.get("nodes")
+        if isinstance(total, int) and not isinstance(total, bool):
+            return total
+        if isinstance(ids, list):
+            return len(ids)
+        raise RainMakerResponseError("The node listing has neither total nor nodes")
 
     async def get_node(self, node_id: str) -> Node:
         """One node with config, status and params."""
@@ -451,14 +496,14 @@ class RainMakerClient:
             "GET", PATH_NODES, query={"node_id": node_id, "node_details": "true"}
         )
         try:
-            page = self._parser.page(payload)
+            page = self._parser.page(payload, self._nodes)
         except MalformedNodeError as err:
             raise RainMakerResponseError(f"Unexpected node details: {err}") from err
         node = next((node for node in page.nodes if node.node_id == node_id), None)
         if node is None:
             reason = dict(page.malformed).get(node_id, "not in the answer")
             raise RainMakerResponseError(f"Node {node_id} could not be read: {reason}")
-        self._configs[node_id] = node.config
+        self._nodes[node_id] = node
         return node
 
     def _report_malformed(self, malformed: Mapping[str, str]) -> None:
@@ -477,9 +522,8 @@ class RainMakerClient:
         """
         entries: list[dict[str, Any]] = []
         for node_id, devices in writes.items():
-            config = self._configs.get(node_id)
-            if config is None:
-                config = (await self.get_node(node_id)).config
+            known = self._nodes.get(node_id)
+            config = (known or await self.get_node(node_id)).config
             payload: dict[str, dict[str, Any]] = {}
             for device, params in devices.items():
                 refuse_hazards(config, device, params)

@@ -89,7 +89,8 @@ class ParamSpec:
             case "object":
                 return value if isinstance(value, dict) else None
             case "array":
-                return value if isinstance(value, list) else None
+                # Kept as a tuple: models are immutable, and equal arrays can be shared.
+                return tuple(value) if isinstance(value, list | tuple) else None
         return value
 
     def validate(self, value: Any) -> Any:
@@ -97,18 +98,14 @@ class ParamSpec:
         if not self.writable:
             raise RainMakerValidationError(f"Parameter '{self.name}' is read-only")
         normalised = self.coerce(value)
-        if (
-            normalised is None
-            and self.data_type == DATA_TYPE_ARRAY
-            and isinstance(value, tuple)
-        ):
-            normalised = list(value)
         if normalised is None:
             raise RainMakerValidationError(
                 f"Parameter '{self.name}' expects {self.data_type}, got {type(value).__name__}"
             )
         if self.data_type == DATA_TYPE_FLOAT:
             normalised = float(normalised)
+        elif self.data_type == DATA_TYPE_ARRAY:
+            normalised = list(normalised)
         if self.bounds is not None:
             self._check_bounds(normalised)
         if self.valid_strs and normalised not in self.valid_strs:
@@ -260,6 +257,8 @@ class Node:
     connected: bool | None = None
     connectivity_timestamp: int | None = None
     role: str | None = None
+    # Fingerprint of the reported status and params, to skip unchanged nodes.
+    digest: bytes = field(default=b"", compare=False, repr=False)
 
     def get(self, device: str, param: str) -> Any:
         """Return the reported value of `param` of `device` (None when unknown)."""
@@ -308,4 +307,4 @@ class Node:
             row = list(values[position])
             row[index] = value
             values[position] = tuple(row)
-        return replace(self, values=tuple(values))
+        return replace(self, values=tuple(values), digest=b"")

@@ -5,6 +5,7 @@ numbers or strings, missing optional blocks) and strict where a node could not b
 shown correctly: such a node raises `MalformedNodeError` and the caller skips it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 import hashlib
 from typing import Any
@@ -18,6 +19,10 @@ class MalformedNodeError(ValueError):
     """A node entry that cannot be understood."""
 
 
+class MissingConfigError(MalformedNodeError):
+    """A node entry without a config, for a node whose config is not known yet."""
+
+
 @dataclass(frozen=True, slots=True)
 class NodePage:
     """One page of the node listing."""
@@ -25,6 +30,8 @@ class NodePage:
     nodes: tuple[Node, ...]
     malformed: tuple[tuple[str, str], ...]
     next_id: str | None
+    unconfigured: tuple[str, ...] = ()
+    outdated: tuple[str, ...] = ()
 
 
 def _optional_str(value: Any) -> str | None:
@@ -129,26 +136,41 @@ def node_id_of(item: Any) -> str | None:
 
 
 class NodeParser:
-    """Parses node entries and shares one config object between identical configs.
+    """Parses node entries, sharing what nodes have in common.
 
-    Configs are keyed by a digest of their content without the node id. During a
-    listing (`start_listing` … `finish_listing`) the cache is rebuilt from the
-    configs in use, so it holds exactly what the account's nodes need.
+    Identical configs become one object, keyed by a digest of their content
+    without the node id; during a listing (`start_listing` … `finish_listing`) that
+    cache is rebuilt from the configs in use, so it holds exactly what the
+    account's nodes need. Equal values and equal rows of values (a time zone, a
+    service's state) are shared between the nodes of a listing too.
     """
 
     def __init__(self) -> None:
-        """Start with an empty config cache."""
+        """Start with empty caches."""
         self._configs: dict[bytes, NodeConfig] = {}
         self._in_use: dict[bytes, NodeConfig] | None = None
+        self._shared: dict[tuple[type, Any], Any] = {}
 
     def start_listing(self) -> None:
         """Begin collecting the configs of a full listing."""
         self._in_use = {}
+        self._shared = {}
 
     def finish_listing(self) -> None:
-        """Keep only the configs the listing used."""
-        if self._in_use is not None:
-            self._configs, self._in_use = self._in_use, None
+        """Keep only the configs the listing used; forget the shared values."""
+        if self._in_use:  # a listing without configs keeps the cache as it is
+            self._configs = self._in_use
+        self._in_use = None
+        self._shared = {}
+
+    def _share(self, value: Any) -> Any:
+        """Return an equal value seen before in this listing, else `value`."""
+        if value is None or isinstance(value, bool):
+            return value
+        try:
+            return self._shared.setdefault((type(value), value), value)
+        except TypeError:  # unhashable: an object, or a row holding one
+            return value
 
     def config(self, raw: Any) -> NodeConfig:
         """Parse a config, returning the shared object for a config seen before."""
@@ -167,11 +189,12 @@ class NodeParser:
             self._in_use[digest] = config
         return config
 
-    def node(self, item: Any, previous: NodeConfig | None = None) -> Node:
+    def node(self, item: Any, previous: Node | None = None) -> Node:
         """Parse one entry of `node_details`.
 
-        `previous` is the config to use when the entry carries none (a listing asked
-        with `config=false`).
+        `previous` is what the node was at the last poll: its config serves an entry
+        without one (a listing asked with `config=false`), and when the entry's
+        status and params are unchanged `previous` itself is returned.
         """
         node_id = node_id_of(item)
         if node_id is None:
@@ -179,8 +202,8 @@ class NodeParser:
         raw_config = item.get("config")
         if raw_config is None:
             if previous is None:
-                raise MalformedNodeError("node entry has no config")
-            config = previous
+                raise MissingConfigError("node entry has no config")
+            config = previous.config
         else:
             config = self.config(raw_config)
         raw_params = item.get("params")
@@ -188,18 +211,50 @@ class NodeParser:
             raw_params = {}
         if not isinstance(raw_params, dict):
             raise MalformedNodeError("params is not an object")
-        connected, timestamp = _parse_status(item.get("status"))
+        status, role = item.get("status"), item.get("role")
+        digest = _digest(status, raw_params, role)
+        if (
+            previous is not None
+            and previous.config is config
+            and previous.digest == digest
+        ):
+            return previous
+        connected, timestamp = _parse_status(status)
         return Node(
             node_id=node_id,
             config=config,
-            values=_values(config, raw_params),
+            values=self._values(config, raw_params),
             connected=connected,
             connectivity_timestamp=timestamp,
-            role=_optional_str(item.get("role")),
+            role=_optional_str(role),
+            digest=digest,
         )
 
-    def page(self, payload: Any) -> NodePage:
-        """Parse one page; malformed entries are returned, not raised."""
+    def _values(
+        self, config: NodeConfig, raw_params: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], ...]:
+        rows: list[tuple[Any, ...]] = []
+        for entry in config.entries:
+            reported = raw_params.get(entry.name)
+            if not isinstance(reported, dict):
+                rows.append(self._share((None,) * len(entry.params)))
+                continue
+            row = tuple(
+                self._share(param.coerce(reported.get(param.name)))
+                for param in entry.params
+            )
+            rows.append(self._share(row))
+        return tuple(rows)
+
+    def page(
+        self, payload: Any, previous: Mapping[str, Node] | None = None
+    ) -> NodePage:
+        """Parse one page; malformed entries are returned, not raised.
+
+        Entries without a config that `previous` does not know are listed in
+        `unconfigured`; entries whose params name a device or service the config
+        does not have are listed in `outdated` (the node got new firmware).
+        """
         if not isinstance(payload, dict):
             raise MalformedNodeError("node listing is not an object")
         details = payload.get("node_details")
@@ -207,19 +262,50 @@ class NodeParser:
             details = []
         if not isinstance(details, list):
             raise MalformedNodeError("node_details is not a list")
+        previous = previous or {}
         nodes: list[Node] = []
         malformed: list[tuple[str, str]] = []
+        unconfigured: list[str] = []
+        outdated: list[str] = []
         for item in details:
+            node_id = node_id_of(item)
             try:
-                nodes.append(self.node(item))
+                node = self.node(item, previous.get(node_id) if node_id else None)
+            except MissingConfigError:
+                unconfigured.append(str(node_id))
+                continue
             except MalformedNodeError as err:
-                malformed.append((node_id_of(item) or "<no id>", str(err)))
+                malformed.append((node_id or "<no id>", str(err)))
+                continue
+            nodes.append(node)
+            if item.get("config") is None and _names_unknown(
+                node.config, item.get("params")
+            ):
+                outdated.append(node.node_id)
         next_id = payload.get("next_id")
         return NodePage(
             nodes=tuple(nodes),
             malformed=tuple(malformed),
             next_id=next_id if isinstance(next_id, str) and next_id else None,
+            unconfigured=tuple(unconfigured),
+            outdated=tuple(outdated),
         )
+
+
+def _digest(status: Any, params: Any, role: Any) -> bytes:
+    """Fingerprint what a poll can change of a node (its config aside)."""
+    try:
+        content = orjson.dumps((status, params, role))
+    except TypeError:  # pragma: no cover - JSON input always serialises
+        return b""
+    return hashlib.blake2b(content, digest_size=8).digest()
+
+
+def _names_unknown(config: NodeConfig, params: Any) -> bool:
+    """Tell whether params name a device or service the config lacks."""
+    return isinstance(params, dict) and any(
+        config.position(name) is None for name in params
+    )
 
 
 def _parse_status(raw: Any) -> tuple[bool | None, int | None]:
@@ -234,18 +320,3 @@ def _parse_status(raw: Any) -> tuple[bool | None, int | None]:
         connected if isinstance(connected, bool) else None,
         int(number) if (number := _optional_number(timestamp)) is not None else None,
     )
-
-
-def _values(
-    config: NodeConfig, raw_params: dict[str, Any]
-) -> tuple[tuple[Any, ...], ...]:
-    rows: list[tuple[Any, ...]] = []
-    for entry in config.entries:
-        reported = raw_params.get(entry.name)
-        if not isinstance(reported, dict):
-            rows.append((None,) * len(entry.params))
-            continue
-        rows.append(
-            tuple(param.coerce(reported.get(param.name)) for param in entry.params)
-        )
-    return tuple(rows)

@@ -1,0 +1,641 @@
+"""Benchmark the integration against the emulator, side by side with pythermacell.
+
+Run through `scripts/bench` (it prepares both virtual environments):
+
+    scripts/bench            # N = 1, 10, 50, 200, 1000 (about 15 minutes)
+    scripts/bench --quick    # N = 10 and 50 (under 2 minutes)
+    scripts/bench --smoke    # CI: N = 10, deterministic counts only, fails if they are off
+
+The emulator runs as a subprocess with injected latency (50 ms per request) and a
+device apply delay (200 ms); Home Assistant runs in this process with the test
+harness (a real `hass`), the integration set up through its config flow. Each
+figure is the median of `--reps` repetitions after a warm-up. Output: one JSON
+object per line, then a markdown table.
+"""
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import asdict, dataclass
+import gc
+import json
+import logging
+import math
+import os
+from pathlib import Path
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from typing import Any
+from unittest.mock import patch
+
+import aiohttp
+from aiohttp.resolver import ThreadedResolver
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
+from pytest_homeassistant_custom_component.common import async_test_home_assistant
+
+from custom_components.esp_rainmaker.api import RainMakerClient, TokenBucket
+from custom_components.esp_rainmaker.const import DOMAIN
+from custom_components.esp_rainmaker.coordinator import RainMakerCoordinator
+from rainmaker_emulator import EmulatorAdmin
+
+ROOT = Path(__file__).resolve().parents[1]
+PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
+PASSWORD = "bench-pass-1234"
+PAGE_SIZE = 10
+PEER_LIMITED_MAX_N = (
+    10  # the peer needs about a minute per poll of 10 hubs when limited
+)
+NODES = "GET /v1/user/nodes"
+PUT = "PUT /v1/user/nodes/params"
+DOCS = ROOT / "docs" / "PERFORMANCE.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# Share of each kind in a mixed account.
+MIX = {"thermacell": 0.4, "lights": 0.15, "switches": 0.2, "fans": 0.1, "sensors": 0.15}
+DEVICE_OF_KIND = {
+    "thermacell": "LIV Hub",
+    "lightbulb": "Light",
+    "switch": "Switch",
+    "fan": "Fan",
+    "temperature-sensor": "Temperature Sensor",
+}
+
+
+@dataclass
+class Figure:
+    """One result line."""
+
+    metric: str
+    n: int
+    value: float
+    unit: str
+    peer: float | None = None
+    ratio: float | None = None
+
+
+def mix_counts(n: int) -> dict[str, int]:
+    """Split N nodes into kinds, at least one hub."""
+    counts = {kind: int(n * share) for kind, share in MIX.items()}
+    counts["thermacell"] += n - sum(counts.values())
+    return counts
+
+
+def median(values: list[float]) -> float:
+    """Median, rounded for display."""
+    return float(statistics.median(values))
+
+
+class Emulator:
+    """The emulator as a subprocess."""
+
+    def __init__(self, latency_ms: float, apply_delay_ms: float) -> None:
+        """Configure, do not start yet."""
+        self.latency_ms = latency_ms
+        self.apply_delay_ms = apply_delay_ms
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def start(self) -> None:
+        """Start and wait until it listens."""
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rainmaker_emulator",
+                "--port",
+                "0",
+                "--email",
+                "bench-idle@example.com",
+                "--password",
+                PASSWORD,
+                "--latency-ms",
+                str(self.latency_ms),
+                "--apply-delay-ms",
+                str(self.apply_delay_ms),
+                "--page-size",
+                str(PAGE_SIZE),
+                "--seed",
+                "1",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        for line in self.process.stdout or ():
+            if "listening on" in line:
+                self.url = line.rsplit(" ", 1)[-1].strip()
+                return
+        raise RuntimeError("the emulator did not start")
+
+    def stop(self) -> None:
+        """Stop it."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+class HomeAssistantHarness:
+    """A real Home Assistant instance (the tests' harness) in this process."""
+
+    def __init__(self) -> None:
+        """Prepare a temporary configuration directory."""
+        self._tmp = tempfile.TemporaryDirectory()
+        self._context: Any = None
+        self.hass: HomeAssistant
+
+    async def __aenter__(self) -> "HomeAssistantHarness":
+        """Start Home Assistant with custom integrations enabled."""
+        # As the test plugin does: no zeroconf resolver for the shared HTTP session.
+        self._resolver = patch(
+            "homeassistant.helpers.aiohttp_client._async_make_resolver",
+            return_value=ThreadedResolver(),
+        )
+        self._resolver.start()
+        self._context = async_test_home_assistant(config_dir=self._tmp.name)
+        self.hass = await self._context.__aenter__()
+        self.hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Unload every entry and stop."""
+        for entry in self.hass.config_entries.async_entries(DOMAIN):
+            await self.hass.config_entries.async_unload(entry.entry_id)
+        await self.hass.async_block_till_done()
+        await self._context.__aexit__(None, None, None)
+        self._resolver.stop()
+        self._tmp.cleanup()
+
+    async def add_account(
+        self, url: str, email: str
+    ) -> ConfigEntry[RainMakerCoordinator]:
+        """Set an account up through the config flow."""
+        flow = await self.hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": "user"}
+        )
+        result = await self.hass.config_entries.flow.async_configure(
+            flow["flow_id"], {"url": url, "username": email, "password": PASSWORD}
+        )
+        if result.get("type") != "create_entry":
+            raise RuntimeError(f"config flow failed: {result}")
+        await self.hass.async_block_till_done()
+        entry: ConfigEntry[RainMakerCoordinator] = result["result"]
+        return entry
+
+    def entity_ids(self, entry: ConfigEntry[Any]) -> list[er.RegistryEntry]:
+        """Registry entries of an entry."""
+        return er.async_entries_for_config_entry(
+            er.async_get(self.hass), entry.entry_id
+        )
+
+    async def wait_confirmed(
+        self, coordinator: RainMakerCoordinator, limit: float = 20
+    ) -> float:
+        """Wait until no written value awaits confirmation; return when (perf_counter)."""
+        deadline = time.perf_counter() + limit
+        while coordinator.pending_writes:
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the write was never confirmed")
+            await asyncio.sleep(0.001)
+        return time.perf_counter()
+
+
+async def timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
+    """Run `call`; return (wall seconds, event-loop CPU milliseconds)."""
+    cpu, wall = time.thread_time(), time.perf_counter()
+    await call()
+    return time.perf_counter() - wall, (time.thread_time() - cpu) * 1000
+
+
+def mutations(nodes: list[dict[str, Any]], email: str, flip: int) -> dict[str, Any]:
+    """Change one reported value of every node of an account (so every entity updates)."""
+    changes: dict[str, Any] = {}
+    for node in nodes:
+        if email not in node["users"]:
+            continue
+        kind = node["kind"]
+        device = DEVICE_OF_KIND.get(kind, kind.capitalize())
+        if kind == "thermacell":
+            values: dict[str, Any] = {"Refill Life": 50.0 + flip * 0.5}
+        elif kind == "fan":
+            values = {"Speed": 2 + flip}
+        elif kind == "temperature-sensor":
+            values = {"Temperature": 20.0 + flip * 0.5}
+        else:
+            values = {"Power": bool(flip)}
+        changes[node["node_id"]] = {device: values}
+    return changes
+
+
+class Bench:
+    """One benchmark run."""
+
+    def __init__(
+        self, args: argparse.Namespace, emulator: Emulator, admin: EmulatorAdmin
+    ) -> None:
+        """Bind to a running emulator."""
+        self.args = args
+        self.emulator = emulator
+        self.admin = admin
+        self.figures: list[Figure] = []
+
+    def emit(self, figure: Figure) -> None:
+        """Record and print one figure."""
+        if figure.peer:
+            figure.ratio = round(figure.value / figure.peer, 4)
+        self.figures.append(figure)
+        print(json.dumps(asdict(figure)), flush=True)
+
+    def find(self, metric: str, n: int) -> Figure | None:
+        """Look a figure up."""
+        return next((f for f in self.figures if f.metric == metric and f.n == n), None)
+
+    async def seed(self, email: str, **counts: int) -> None:
+        """Create an account with nodes."""
+        await self.admin.seed(email, PASSWORD, **counts)
+
+    async def polls(
+        self,
+        ha: HomeAssistantHarness,
+        coordinator: RainMakerCoordinator,
+        n: int,
+        email: str,
+    ) -> None:
+        """requests_per_poll, poll_wall_s, poll_cpu_ms_*, poll_wall_s_limited."""
+        reps = self.args.reps
+        await coordinator.async_refresh()  # warm-up
+        await self.admin.reset_stats()
+        await coordinator.async_refresh()
+        self.emit(
+            Figure("requests_per_poll", n, await self.admin.count(NODES), "requests")
+        )
+        if self.args.smoke:
+            return
+        samples = [await timed(coordinator.async_refresh) for _ in range(reps)]
+        self.emit(Figure("poll_wall_s", n, median([s[0] for s in samples]), "s"))
+        self.emit(
+            Figure("poll_cpu_ms_unchanged", n, median([s[1] for s in samples]), "ms")
+        )
+        nodes = await self.admin.nodes()
+        changed = []
+        for rep in range(reps):
+            await self.admin.set_params_bulk(mutations(nodes, email, (rep + 1) % 2))
+            changed.append(await timed(coordinator.async_refresh))
+        self.emit(
+            Figure("poll_cpu_ms_changed", n, median([s[1] for s in changed]), "ms")
+        )
+        await self.admin.set_rate_limit(rate=10, burst=20)
+        limited = []
+        for _ in range(reps):
+            await asyncio.sleep(2.5)  # let both buckets refill: every run starts alike
+            limited.append((await timed(coordinator.async_refresh))[0])
+        throttled = await self.admin.clear_rate_limit()
+        if throttled:
+            print(f"# {throttled} requests throttled by the cloud at N={n}", flush=True)
+        self.emit(Figure("poll_wall_s_limited", n, median(limited), "s"))
+
+    async def command(
+        self, ha: HomeAssistantHarness, entry: ConfigEntry[RainMakerCoordinator], n: int
+    ) -> None:
+        """command_optimistic_ms and command_confirm_s on a hub's repellers switch."""
+        coordinator = entry.runtime_data
+        hass = ha.hass
+        entity_id = next(
+            e.entity_id
+            for e in ha.entity_ids(entry)
+            if e.unique_id.endswith("_LIV Hub_repellers")
+        )
+        optimistic: list[float] = []
+        confirm: list[float] = []
+        for rep in range(self.args.reps + 1):
+            await hass.services.async_call(
+                "switch", "turn_on", {"entity_id": entity_id}, blocking=True
+            )
+            await ha.wait_confirmed(coordinator)
+            shown: list[float] = []
+
+            @callback
+            def _listener(event: Any, shown: list[float] = shown) -> None:
+                if not shown and event.data["new_state"].state == "off":
+                    shown.append(time.perf_counter())
+
+            unsub = async_track_state_change_event(hass, [entity_id], _listener)
+            start = time.perf_counter()
+            await hass.services.async_call(
+                "switch", "turn_off", {"entity_id": entity_id}, blocking=True
+            )
+            confirmed = await ha.wait_confirmed(coordinator)
+            unsub()
+            if rep:  # the first round is the warm-up
+                optimistic.append((shown[0] - start) * 1000)
+                confirm.append(confirmed - start)
+        self.emit(Figure("command_optimistic_ms", n, median(optimistic), "ms"))
+        self.emit(Figure("command_confirm_s", n, median(confirm), "s"))
+
+    async def scene(self, ha: HomeAssistantHarness, n_hubs: int) -> None:
+        """scene_puts and scene_confirm_s: all repellers of an account off in one call."""
+        email = f"bench-scene-{n_hubs}@example.com"
+        await self.seed(email, thermacell=n_hubs)
+        entry = await ha.add_account(self.emulator.url, email)
+        coordinator = entry.runtime_data
+        entity_ids = [
+            e.entity_id
+            for e in ha.entity_ids(entry)
+            if e.unique_id.endswith("_LIV Hub_repellers")
+        ]
+        puts: list[float] = []
+        confirm: list[float] = []
+        for rep in range(1 if self.args.smoke else self.args.reps + 1):
+            await ha.hass.services.async_call(
+                "switch", "turn_on", {"entity_id": entity_ids}, blocking=True
+            )
+            await ha.wait_confirmed(coordinator)
+            before = await self.admin.count(PUT)
+            start = time.perf_counter()
+            await ha.hass.services.async_call(
+                "switch", "turn_off", {"entity_id": entity_ids}, blocking=True
+            )
+            confirmed = await ha.wait_confirmed(coordinator)
+            if rep or self.args.smoke:
+                puts.append(await self.admin.count(PUT) - before)
+                confirm.append(confirmed - start)
+        self.emit(Figure("scene_puts", n_hubs, median(puts), "requests"))
+        if not self.args.smoke:
+            self.emit(Figure("scene_confirm_s", n_hubs, median(confirm), "s"))
+
+    async def memory(
+        self, session: aiohttp.ClientSession, n: int, email: str, metric: str
+    ) -> None:
+        """Retained bytes per node of the coordinator's data (parsed nodes and shared configs)."""
+        client = RainMakerClient(
+            self.emulator.url,
+            email,
+            PASSWORD,
+            session=session,
+            rate_limiter=TokenBucket(1000, 1000),
+        )
+        await client.login()
+        samples = []
+        for _ in range(3):
+            gc.collect()
+            tracemalloc.start()
+            before = tracemalloc.get_traced_memory()[0]
+            listing = await client.get_nodes()
+            data = dict(listing.nodes)
+            del listing
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
+            samples.append((after - before) / n)
+            del data
+        self.emit(Figure(metric, n, round(median(samples)), "bytes"))
+
+    async def setup_time(
+        self, ha: HomeAssistantHarness, entry: ConfigEntry[RainMakerCoordinator], n: int
+    ) -> None:
+        """setup_s: config entry setup until all entities exist."""
+        hass = ha.hass
+        expected = len(ha.entity_ids(entry))
+        samples = []
+        for _ in range(self.args.reps):
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
+            start = time.perf_counter()
+            await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done()
+            samples.append(time.perf_counter() - start)
+            live = sum(
+                1
+                for e in ha.entity_ids(entry)
+                if hass.states.get(e.entity_id) is not None
+            )
+            if live < expected - sum(1 for e in ha.entity_ids(entry) if e.disabled_by):
+                raise RuntimeError(f"only {live} of {expected} entities after setup")
+        self.emit(Figure("setup_s", n, median(samples), "s"))
+
+    def peer(
+        self, email: str, mode: str, repeat: int, *extra: str
+    ) -> list[dict[str, Any]]:
+        """Run the peer driver; return its runs."""
+        output = subprocess.run(
+            [
+                str(PEER_PYTHON),
+                str(ROOT / "scripts" / "bench_peer.py"),
+                "--base-url",
+                self.emulator.url,
+                "--email",
+                email,
+                "--password",
+                PASSWORD,
+                "--mode",
+                mode,
+                "--repeat",
+                str(repeat),
+                *extra,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        runs: list[dict[str, Any]] = json.loads(output.strip().splitlines()[-1])["runs"]
+        return runs
+
+    async def peer_polls(self, n: int) -> None:
+        """Measure the peer's get_devices() on N hubs: requests and wall time, also limited."""
+        email = f"bench-peer-{n}@example.com"
+        await self.seed(email, thermacell=n)
+        # pythermacell 0.3.1 does not follow next_id: give it the whole account in one page.
+        await self.admin.settings(page_size=max(n, PAGE_SIZE))
+        try:
+            await self.admin.reset_stats()
+            runs = self.peer(email, "get_devices", self.args.reps + 1)
+            requests = ((await self.admin.stats())["total"] - 1) / len(
+                runs
+            )  # minus the login
+            seen = min(run["devices"] for run in runs)
+            self.attach(
+                "requests_per_poll", n, requests, note=f"peer saw {seen}/{n} hubs"
+            )
+            self.attach("poll_wall_s", n, median([r["wall_s"] for r in runs[1:]]))
+            if n <= PEER_LIMITED_MAX_N:
+                # Without its rate limiter the peer drops throttled hubs from the
+                # result; with it, it backs off for a long time on every 429.
+                await self.admin.set_rate_limit(rate=10, burst=20, retry_after=None)
+                limited = self.peer(email, "get_devices", 3, "--rate-limiter")
+                await self.admin.clear_rate_limit()
+                seen = min(run["devices"] for run in limited)
+                self.attach(
+                    "poll_wall_s_limited",
+                    n,
+                    median([r["wall_s"] for r in limited]),
+                    note=f"peer saw {seen}/{n} hubs",
+                )
+        finally:
+            await self.admin.settings(page_size=PAGE_SIZE)
+
+    async def peer_scene(self, n_hubs: int) -> None:
+        """Measure the peer turning N hubs off one by one (verified, as thermacell_liv 2.1)."""
+        email = f"bench-scene-{n_hubs}@example.com"
+        await self.admin.settings(page_size=max(n_hubs, PAGE_SIZE))
+        try:
+            before = await self.admin.count(PUT)
+            runs = self.peer(email, "turn_off", 1, "--count", str(n_hubs), "--verify")
+            puts = (
+                await self.admin.count(PUT) - before
+            ) / 2  # each run turned them on, then off
+            self.attach("scene_puts", n_hubs, puts)
+            self.attach(
+                "scene_confirm_s",
+                n_hubs,
+                runs[0]["wall_s"],
+                note=f"{runs[0]['succeeded']}/{n_hubs} confirmed",
+            )
+        finally:
+            await self.admin.settings(page_size=PAGE_SIZE)
+
+    def attach(self, metric: str, n: int, peer: float, note: str | None = None) -> None:
+        """Attach a peer figure to one of ours and print the completed line."""
+        figure = self.find(metric, n)
+        if figure is None:
+            return
+        figure.peer = round(peer, 4)
+        figure.ratio = round(figure.value / peer, 4) if peer else None
+        if note:
+            print(f"# {metric} N={n}: {note}", flush=True)
+        print(json.dumps(asdict(figure)), flush=True)
+
+    async def run(self) -> None:
+        """Measure every size, then the peer."""
+        async with aiohttp.ClientSession() as session:
+            for n in self.args.sizes:
+                email = f"bench-mixed-{n}@example.com"
+                await self.seed(email, **mix_counts(n))
+                identical = f"bench-hubs-{n}@example.com"
+                await self.seed(identical, thermacell=n)
+                async with HomeAssistantHarness() as ha:
+                    entry = await ha.add_account(self.emulator.url, email)
+                    await self.polls(ha, entry.runtime_data, n, email)
+                    if not self.args.smoke:
+                        await self.command(ha, entry, n)
+                        await self.memory(
+                            session, n, identical, "memory_per_node_bytes"
+                        )
+                        await self.memory(
+                            session, n, email, "memory_per_node_bytes_mixed"
+                        )
+                        if n == 200 or (self.args.quick and n == max(self.args.sizes)):
+                            await self.setup_time(ha, entry, n)
+            scene_n = 10 if self.args.smoke else 50
+            async with HomeAssistantHarness() as ha:
+                await self.scene(ha, scene_n)
+            if self.args.peer:
+                for n in self.args.sizes:
+                    await self.peer_polls(n)
+                await self.peer_scene(scene_n)
+
+
+def table(figures: list[Figure]) -> str:
+    """Render the figures as a markdown table."""
+    lines = [
+        "| metric | N | value | unit | peer | ours / peer |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    for f in figures:
+        peer = "" if f.peer is None else f"{f.peer:g}"
+        ratio = "" if f.ratio is None else f"{f.ratio:.3g}"
+        lines.append(
+            f"| {f.metric} | {f.n} | {f.value:.4g} | {f.unit} | {peer} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def smoke_failures(figures: list[Figure], sizes: list[int]) -> Iterator[str]:
+    """Deterministic counts the CI smoke run asserts."""
+    for f in figures:
+        if (
+            f.metric == "requests_per_poll"
+            and f.n in sizes
+            and f.value != math.ceil(f.n / PAGE_SIZE)
+        ):
+            yield f"requests_per_poll at N={f.n} is {f.value}, expected {math.ceil(f.n / PAGE_SIZE)}"
+        if f.metric == "scene_puts" and f.value > 2:
+            yield f"scene_puts at N={f.n} is {f.value}, expected at most 2"
+
+
+def write_docs(markdown: str) -> None:
+    """Replace the table between the markers in docs/PERFORMANCE.md."""
+    text = DOCS.read_text()
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    DOCS.write_text(f"{head}{START}\n{markdown}\n{END}{tail}")
+
+
+def parse_args() -> argparse.Namespace:
+    """Command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="N = 10 and 50")
+    parser.add_argument(
+        "--smoke", action="store_true", help="CI: N = 10, counts only, no peer"
+    )
+    parser.add_argument("--sizes", type=int, nargs="+")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--apply-delay-ms", type=float, default=200)
+    parser.add_argument("--no-peer", dest="peer", action="store_false")
+    parser.add_argument(
+        "--write-docs", action="store_true", help=f"update the table in {DOCS.name}"
+    )
+    args = parser.parse_args()
+    if args.sizes is None:
+        args.sizes = (
+            [10] if args.smoke else [10, 50] if args.quick else [1, 10, 50, 200, 1000]
+        )
+    if args.smoke:
+        args.peer = False
+        args.latency_ms = 0
+        args.apply_delay_ms = 0
+    if args.peer and not PEER_PYTHON.exists():
+        parser.error(f"{PEER_PYTHON} is missing: run scripts/bench, which creates it")
+    return args
+
+
+async def main() -> int:
+    """Run and report."""
+    args = parse_args()
+    logging.basicConfig(
+        level=logging.WARNING, format="# %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
+    emulator = Emulator(args.latency_ms, args.apply_delay_ms)
+    emulator.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            bench = Bench(args, emulator, EmulatorAdmin(session, emulator.url))
+            await bench.run()
+    finally:
+        emulator.stop()
+    markdown = table(bench.figures)
+    print()
+    print(markdown)
+    if args.write_docs:
+        write_docs(markdown)
+    if args.smoke:
+        failures = list(smoke_failures(bench.figures, args.sizes))
+        for failure in failures:
+            print(f"FAIL: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
