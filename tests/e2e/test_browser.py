@@ -1,0 +1,160 @@
+"""End-to-end: set up ESP RainMaker in a real browser and switch a Thermacell hub.
+
+Home Assistant and the RainMaker emulator run as real processes (see conftest.py);
+Debian's chromium, driven by Playwright, goes through the same screens as a user:
+log in, Settings, Devices & services, Add integration, the config form (first with
+a wrong password), the created devices, a hub's device page and its switch. The
+emulator's admin API confirms that the command reached the cloud. Screenshots of
+the main screens are written to docs/screenshots/.
+"""
+
+from collections.abc import Callable
+import re
+import time
+from typing import Any
+
+from playwright.sync_api import APIRequestContext, Page, expect
+import pytest
+
+from .harness import SCREENSHOTS, Emulator, HomeAssistant
+
+pytestmark = pytest.mark.e2e
+
+HA_USERNAME = "demo"
+HA_PASSWORD = "demo-pass-1234"
+CLOUD_EMAIL = "demo@example.com"
+CLOUD_PASSWORD = "demo-pass-1234"
+DEMO_DEVICES = [
+    "Patio",
+    "Back Yard",
+    "Desk Lamp",
+    "Coffee Maker",
+    "Garden Lights",
+    "Ceiling Fan",
+    "Greenhouse",
+]
+INVALID_AUTH = "Invalid authentication: the e-mail address or password is wrong."
+
+
+def poll[T](check: Callable[[], T | None], *, within: float, what: str) -> T:
+    """Call `check` until it returns something other than None."""
+    deadline = time.monotonic() + within
+    while (result := check()) is None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within:g} s waiting for {what}")
+        time.sleep(0.1)
+    return result
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save a screenshot for the docs (overwritten on every run)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / name, full_page=full_page, animations="disabled")
+
+
+def hub_node(admin: APIRequestContext, name: str) -> dict[str, Any]:
+    """Return the emulator's view of the Thermacell hub called `name`."""
+    nodes = admin.get("/_emulator/nodes").json()
+    for node in nodes:
+        if node["kind"] != "thermacell":
+            continue
+        snapshot: dict[str, Any] = admin.get(
+            f"/_emulator/nodes/{node['node_id']}"
+        ).json()
+        if snapshot["reported"]["LIV Hub"]["Name"] == name:
+            return snapshot
+    raise AssertionError(f"no Thermacell hub named {name} in {nodes}")
+
+
+def test_set_up_account_and_switch_repellers(
+    page: Page,
+    home_assistant: HomeAssistant,
+    emulator: Emulator,
+    admin: APIRequestContext,
+) -> None:
+    """A user adds the demo account in the UI and turns a hub's repellers on."""
+    patio = hub_node(admin, "Patio")
+    assert patio["reported"]["LIV Hub"]["Enable Repellers"] is False
+    assert patio["writes"] == []
+
+    # Log in.
+    page.goto(home_assistant.url)
+    page.locator("input[name=username]").fill(HA_USERNAME)
+    page.locator("input[name=password]").fill(HA_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("home-assistant-main")).to_be_attached()
+
+    # Settings -> Devices & services -> Add integration -> ESP RainMaker.
+    page.locator('ha-sidebar a[href="/config"]').click()
+    page.wait_for_url("**/config/dashboard")
+    page.locator("ha-config-navigation").get_by_text(
+        "Devices & services", exact=True
+    ).click()
+    page.wait_for_url("**/config/integrations/dashboard")
+    page.get_by_role("button", name="Add integration").click()
+    page.get_by_label("Search for a brand name").fill("ESP RainMaker")
+    page.get_by_text("ESP RainMaker", exact=True).click()
+
+    # The account form; the cloud field is a dropdown that also takes any address.
+    dialog = page.locator("dialog-data-entry-flow")
+    expect(dialog.get_by_text("Connect a RainMaker account")).to_be_visible()
+    cloud = dialog.get_by_role("combobox", name="Cloud")
+    cloud.fill("")
+    cloud.press_sequentially(emulator.url)
+    cloud.press("Enter")
+    expect(dialog.locator("ha-combo-box")).to_have_js_property("value", emulator.url)
+    dialog.locator("input[name=username]").fill(CLOUD_EMAIL)
+    password = dialog.locator("input[name=password]")
+    password.fill("not-the-password")
+    screenshot(page, "config-flow.png")
+
+    # A wrong password: the translated error appears in the form.
+    dialog.get_by_role("button", name="Submit").click()
+    expect(dialog.get_by_text(INVALID_AUTH)).to_be_visible()
+    screenshot(page, "config-flow-error.png")
+
+    # The right password: the entry is created with every device of the account.
+    password.fill(CLOUD_PASSWORD)
+    dialog.get_by_role("button", name="Submit").click()
+    created = dialog.get_by_text(f"Created configuration for {CLOUD_EMAIL}")
+    expect(created).to_be_visible()
+    for name in DEMO_DEVICES:
+        expect(dialog.get_by_text(name, exact=True)).to_be_visible()
+    screenshot(page, "config-flow-success.png")
+    dialog.get_by_role("button", name="Finish").click()
+    expect(created).to_be_hidden()
+
+    # Finishing opens the integration's page: the account with its devices.
+    page.wait_for_url(re.compile(r"/config/integrations/integration/esp_rainmaker\b"))
+    expect(page.get_by_text(CLOUD_EMAIL)).to_be_visible()
+    devices = page.get_by_role("link", name=f"{len(DEMO_DEVICES)} devices").first
+    expect(devices).to_be_visible()
+    screenshot(page, "integration.png")
+
+    # The devices list, then the Patio hub's device page.
+    devices.click()
+    for name in DEMO_DEVICES:
+        expect(page.get_by_text(name, exact=True)).to_be_visible()
+    page.get_by_text("Patio", exact=True).click()
+    page.wait_for_url("**/config/devices/device/**")
+    repellers = page.get_by_role("switch", name="Toggle Patio Repellers")
+    expect(repellers).not_to_be_checked()
+    expect(page.get_by_text("Refill life")).to_be_visible()
+
+    # Turn the repellers on: the cloud receives the write and the page follows.
+    repellers.click()
+
+    def written() -> dict[str, Any] | None:
+        node = hub_node(admin, "Patio")
+        return node if node["reported"]["LIV Hub"]["Enable Repellers"] else None
+
+    node = poll(written, within=30, what="the emulator to apply the write")
+    assert node["node_id"] == patio["node_id"]
+    assert [write["payload"] for write in node["writes"]] == [
+        {"LIV Hub": {"Enable Repellers": True}}
+    ]
+    expect(repellers).to_be_checked()
+    # The hub warms up after it is switched on; the status sensor shows it.
+    expect(page.get_by_text("Warming up")).to_be_visible()
+    expect(repellers).to_be_checked()
+    screenshot(page, "device-hub.png", full_page=True)
