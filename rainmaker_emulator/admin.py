@@ -78,12 +78,15 @@ class AdminApi:
     # Statistics and faults ---------------------------------------------------------
 
     async def stats(self, request: web.Request) -> web.Response:
-        """Request counters."""
-        return json_response(self.cloud.stats_snapshot())
+        """Return request counters; `?arrivals=true` adds every request's arrival time."""
+        snapshot = self.cloud.stats_snapshot()
+        if request.query.get("arrivals") == "true":
+            snapshot["arrivals"] = list(self.cloud.arrivals)
+        return json_response(snapshot)
 
     async def reset_stats(self, request: web.Request) -> web.Response:
         """Zero the request counters."""
-        self.cloud.stats.clear()
+        self.cloud.reset_stats()
         return json_response(self.cloud.stats_snapshot())
 
     async def list_faults(self, request: web.Request) -> web.Response:

@@ -32,6 +32,13 @@ class EmulatorAdmin:
         result: dict[str, Any] = await self._call("GET", "/stats")
         return result
 
+    async def arrivals(self) -> list[float]:
+        """Return the arrival time (monotonic seconds) of every request since the last reset."""
+        result: list[float] = (await self._call("GET", "/stats?arrivals=true"))[
+            "arrivals"
+        ]
+        return result
+
     async def count(self, key: str) -> int:
         """Return how many requests of one kind, e.g. `"PUT /v1/user/nodes/params"`."""
         return int((await self.stats())["requests"].get(key, 0))
@@ -158,7 +165,9 @@ class EmulatorAdmin:
         """Overwrite reported params."""
         await self._call("POST", f"/nodes/{node_id}/params", params)
 
-    async def set_params_bulk(self, values: dict[str, dict[str, dict[str, Any]]]) -> None:
+    async def set_params_bulk(
+        self, values: dict[str, dict[str, dict[str, Any]]]
+    ) -> None:
         """Overwrite reported params of many nodes at once."""
         await self._call("POST", "/nodes/params", values)
 

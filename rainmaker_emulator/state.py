@@ -1,7 +1,7 @@
 """The emulated cloud: accounts, nodes, sessions, statistics, faults and throttling."""
 
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 import copy
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -135,6 +135,7 @@ class Cloud:
         self.accounts: dict[str, Account] = {}
         self.nodes: dict[str, EmulatedNode] = {}
         self.stats: Counter[str] = Counter()
+        self.arrivals: deque[float] = deque(maxlen=100_000)
         self.faults: list[FaultRule] = []
         self._fault_ids = 0
         self.latency = 0.0
@@ -223,7 +224,9 @@ class Cloud:
         device_kind = KINDS[kind]
         if kind == "raw":
             # Copies: the node's state must not alias the caller's objects.
-            built = Built(config=copy.deepcopy(config), params=copy.deepcopy(params or {}))
+            built = Built(
+                config=copy.deepcopy(config), params=copy.deepcopy(params or {})
+            )
         else:
             built = device_kind.build(
                 node_id, name or f"{device_kind.device_name}", self.rng
@@ -286,12 +289,18 @@ class Cloud:
     # Requests --------------------------------------------------------------------
 
     def count(self, method: str, path: str) -> None:
-        """Record an API request."""
+        """Record an API request and when it arrived (monotonic seconds)."""
         self.stats[f"{method} {path}"] += 1
+        self.arrivals.append(time.monotonic())
 
     def stats_snapshot(self) -> dict[str, Any]:
-        """Request counters."""
+        """Return request counters."""
         return {"total": sum(self.stats.values()), "requests": dict(self.stats)}
+
+    def reset_stats(self) -> None:
+        """Zero the counters and forget arrival times."""
+        self.stats.clear()
+        self.arrivals.clear()
 
     def add_fault(self, **rule: Any) -> FaultRule:
         """Register a fault rule."""

@@ -43,6 +43,8 @@ class TokenAuthority:
         self.refresh_ttl = refresh_ttl
         self._secret = secrets.token_bytes(32)
         self._sessions: dict[str, Session] = {}
+        # Every token handed out, so tests can prove none of them leaks anywhere.
+        self.issued: list[str] = []
         self._by_refresh: dict[str, Session] = {}
 
     def _jwt(self, session: Session, token_use: str) -> str:
@@ -62,10 +64,12 @@ class TokenAuthority:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def _tokens(self, session: Session) -> dict[str, str]:
-        return {
+        tokens = {
             "idtoken": self._jwt(session, "id"),
             "accesstoken": self._jwt(session, "access"),
         }
+        self.issued.extend(tokens.values())
+        return tokens
 
     def login(self, email: str, user_id: str) -> dict[str, str]:
         """Start a session; return id, access and refresh tokens."""
@@ -78,6 +82,7 @@ class TokenAuthority:
         )
         self._sessions[session.session_id] = session
         self._by_refresh[session.refresh_token] = session
+        self.issued.append(session.refresh_token)
         return {**self._tokens(session), "refreshtoken": session.refresh_token}
 
     def refresh(

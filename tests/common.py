@@ -1,21 +1,60 @@
 """Helpers for the integration tests."""
 
+import asyncio
+from asyncio import futures
 from datetime import timedelta
+import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    get_scheduled_timer_handles,
+)
 
 from rainmaker_emulator import Cloud
 
+DRAIN_ROUNDS = 2000
 
-async def tick(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
+
+def _sleeping(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
+    """Timers of `asyncio.sleep` calls (back-offs, Retry-After pauses, latency)."""
+    return [
+        handle
+        for handle in get_scheduled_timer_handles(loop)
+        if not handle.cancelled()
+        and getattr(handle, "_callback", None) is futures._set_result_unless_cancelled
+    ]
+
+
+async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Run until background work (polls, command batches) is done.
+
+    Under a frozen clock an `asyncio.sleep` inside a request (a back-off, a pause the
+    cloud asked for with Retry-After) would never end: when the only thing left to
+    wait for is such a sleep, the clock is moved to it. Timeouts and Home Assistant's
+    own timers are not touched.
+    """
+    loop = asyncio.get_running_loop()
+    for _ in range(DRAIN_ROUNDS):
+        await hass.async_block_till_done()
+        if not [task for task in hass._background_tasks if not task.done()]:
+            return
+        # Let the sockets make progress in real time.
+        await loop.run_in_executor(None, time.sleep, 0.001)
+        if sleeps := _sleeping(loop):
+            delay = min(handle.when() for handle in sleeps) - loop.time()
+            if delay > 0:
+                freezer.tick(timedelta(seconds=delay + 0.001))
+            async_fire_time_changed(hass)
+    raise TimeoutError("background work did not finish")
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
     """Move Home Assistant and the emulator forward and run what became due."""
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await _drain(hass, freezer)
 
 
 def node_ids(cloud: Cloud, kind: str) -> list[str]:

@@ -13,6 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.esp_rainmaker.const import (
     CONF_SCAN_INTERVAL,
     CONF_TOKENS,
+    DATA_LIMITERS,
     DOMAIN,
 )
 from rainmaker_emulator import Cloud, EmulatorAdmin
@@ -172,3 +173,18 @@ async def test_remove_device(
     )
     response = await client.receive_json()
     assert response["success"]
+
+
+async def test_rate_limiter_outlives_reloads(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Reloading keeps the account's token bucket; deleting the entry drops it."""
+    limiter = init_integration.runtime_data.client.limiter
+
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data.client.limiter is limiter
+
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.entry_id not in hass.data[DATA_LIMITERS]

@@ -6,8 +6,8 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .api import RainMakerClient, RainMakerValidationError, TokenSet
-from .const import CONF_SCAN_INTERVAL, CONF_TOKENS, DOMAIN
+from .api import RainMakerClient, RainMakerValidationError, TokenBucket, TokenSet
+from .const import CONF_SCAN_INTERVAL, CONF_TOKENS, DATA_LIMITERS, DOMAIN
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
 
 PLATFORMS: list[Platform] = [
@@ -39,6 +39,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
             session=async_get_clientsession(hass),
             tokens=TokenSet.from_dict(entry.data.get(CONF_TOKENS)),
             on_tokens=store_tokens,
+            # One bucket per account for the life of Home Assistant: reloading the
+            # entry must not grant a fresh burst of requests.
+            rate_limiter=hass.data.setdefault(DATA_LIMITERS, {}).setdefault(
+                entry.entry_id, TokenBucket()
+            ),
         )
     except RainMakerValidationError as err:
         raise ConfigEntryError(
@@ -67,6 +72,11 @@ async def _async_entry_updated(
 async def async_unload_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) -> bool:
     """Unload the platforms; the coordinator stops with the entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) -> None:
+    """Forget the account's rate limiter when the entry is deleted."""
+    hass.data.get(DATA_LIMITERS, {}).pop(entry.entry_id, None)
 
 
 async def async_remove_config_entry_device(

@@ -164,10 +164,19 @@ async def test_listing_that_does_not_advance(
 
 @pytest.mark.parametrize(
     ("body", "expected"),
-    [({"nodes": ["a", "b"], "total": 7}, 7), ({"nodes": ["a", "b"]}, 2), ({}, None), ([], None)],
+    [
+        ({"nodes": ["a", "b"], "total": 7}, 7),
+        ({"nodes": ["a", "b"]}, 2),
+        ({}, None),
+        ([], None),
+    ],
 )
 async def test_count_nodes(
-    client: RainMakerClient, admin: EmulatorAdmin, cloud: Cloud, body: object, expected: int | None
+    client: RainMakerClient,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    body: object,
+    expected: int | None,
 ) -> None:
     """One request without details counts the nodes (total, else the ids)."""
     cloud.seed(EMAIL, PASSWORD, switches=12)

@@ -120,10 +120,14 @@ def test_previous_node_serves_config_and_unchanged_values() -> None:
     parser = NodeParser()
     known = parser.node(entry())
     assert parser.node(entry(config=None), previous=known) is known
-    changed = parser.node(entry(config=None, params={"Switch": {"Power": False}}), previous=known)
+    changed = parser.node(
+        entry(config=None, params={"Switch": {"Power": False}}), previous=known
+    )
     assert changed.config is known.config
     assert changed.get("Switch", "Power") is False
-    assert parser.node(entry(), previous=known) is known  # same config content, same values
+    assert (
+        parser.node(entry(), previous=known) is known
+    )  # same config content, same values
 
 
 def test_page_reports_unconfigured_and_outdated() -> None:

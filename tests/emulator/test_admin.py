@@ -27,6 +27,9 @@ async def test_stats_count_api_requests_only(raw: Raw, admin: EmulatorAdmin) -> 
         "total": 3,
         "requests": {"GET /v1/user/nodes": 2, "GET /v1/user2": 1},
     }
+    arrivals = await admin.arrivals()
+    assert len(arrivals) == 3
+    assert arrivals == sorted(arrivals)
 
 
 async def test_fault_rules(

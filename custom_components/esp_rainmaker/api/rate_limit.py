@@ -19,7 +19,8 @@ class TokenBucket:
 
     Waiters are served in arrival order. A pause (from `Retry-After` or a back-off)
     stops every request of the client, not only the one that was throttled, and the
-    bucket restarts empty afterwards so the client eases back in at `rate`.
+    bucket restarts with a single token afterwards: the retry goes out when the cloud
+    said it may, and the client eases back in at `rate` after that.
     A caller that would have to wait longer than `max_wait` gets a
     `RainMakerRateLimitError` at once instead of a hanging request.
     """
@@ -79,11 +80,11 @@ class TokenBucket:
                 await asyncio.sleep(wait)
 
     def pause(self, seconds: float) -> None:
-        """Stop all requests for `seconds`, then restart with an empty bucket."""
+        """Stop all requests for `seconds`, then restart with one token."""
         now = self._now()
         until = now + max(0.0, seconds)
         self._paused_until = max(self._paused_until, until)
-        self._tokens = 0.0
+        self._tokens = 1.0
         self._updated = self._paused_until
 
 
