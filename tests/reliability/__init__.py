@@ -1,0 +1,1 @@
+"""Reliability tests: faults, storms, soak, secrets, TLS, fuzzing and bad input."""
