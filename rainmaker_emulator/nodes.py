@@ -12,6 +12,8 @@ from typing import Any
 
 from .devices import DeviceKind, Settings
 
+WRITE_HISTORY = 20
+
 TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "bool": lambda v: isinstance(v, bool),
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -199,6 +201,8 @@ class EmulatedNode:
     def accept_write(self, payload: dict[str, Any], now: float) -> None:
         """Queue a validated write to reach the device after the apply delay."""
         self.writes.append({"time": now, "payload": copy.deepcopy(payload)})
+        # A long-running cloud remembers recent writes, not all of them.
+        del self.writes[:-WRITE_HISTORY]
         due = now + self.settings.apply_delay
         for device, params in payload.items():
             self.pending.append(PendingWrite(due, device, dict(params)))

@@ -36,9 +36,17 @@ async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     own timers are not touched.
     """
     loop = asyncio.get_running_loop()
+    current = asyncio.current_task()
     for _ in range(DRAIN_ROUNDS):
-        await hass.async_block_till_done()
-        if not [task for task in hass._background_tasks if not task.done()]:
+        for _ in range(5):
+            await asyncio.sleep(0)
+        busy = [
+            task
+            for task in (*hass._tasks, *hass._background_tasks)
+            if task is not current and not task.done()
+        ]
+        if not busy:
+            await hass.async_block_till_done()
             return
         # Let the sockets make progress in real time.
         await loop.run_in_executor(None, time.sleep, 0.001)
@@ -47,10 +55,12 @@ async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
             if delay > 0:
                 freezer.tick(timedelta(seconds=delay + 0.001))
             async_fire_time_changed(hass)
-    raise TimeoutError("background work did not finish")
+    raise TimeoutError(f"background work did not finish: {busy}")
 
 
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+async def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
     """Move Home Assistant and the emulator forward and run what became due."""
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)

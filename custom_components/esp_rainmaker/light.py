@@ -41,12 +41,24 @@ PARALLEL_UPDATES = 0
 LED = LightEntityDescription(key="led", translation_key="led")
 LED_SCALE = (1.0, 100.0)
 DEFAULT_KELVIN = (2700, 6500)
+# Colour temperatures any real lamp can have; bounds outside are firmware noise.
+PLAUSIBLE_KELVIN = (1000, 20000)
 
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+def kelvin_range(low: float, high: float) -> tuple[int, int]:
+    """Return the lamp's colour temperature range, kept within plausible values."""
+    floor, ceiling = PLAUSIBLE_KELVIN
+    low_k = round(min(max(low, floor), ceiling))
+    high_k = round(min(max(high, floor), ceiling))
+    if low_k >= high_k:
+        return DEFAULT_KELVIN
+    return low_k, high_k
 
 
 def _entities(
@@ -190,8 +202,9 @@ class RainMakerLight(RainMakerEntity, LightEntity):
             high = (
                 bounds.max if bounds and bounds.max is not None else DEFAULT_KELVIN[1]
             )
-            self._attr_min_color_temp_kelvin = int(low)
-            self._attr_max_color_temp_kelvin = int(high)
+            self._attr_min_color_temp_kelvin, self._attr_max_color_temp_kelvin = (
+                kelvin_range(low, high)
+            )
         if not modes:
             modes.add(
                 ColorMode.BRIGHTNESS if self._level is not None else ColorMode.ONOFF

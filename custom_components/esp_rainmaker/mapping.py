@@ -9,6 +9,7 @@ writable strings with valid values selects, write-only booleans buttons.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+import math
 from typing import Any, Final
 
 from homeassistant.const import Platform
@@ -254,13 +255,22 @@ def main_naming(node: Node, device: DeviceSpec) -> dict[str, Any]:
 
 
 def fit(param: ParamSpec, value: float) -> int | float:
-    """Clamp `value` into the parameter's bounds and round it to its step."""
+    """Clamp `value` into the parameter's bounds and round it to its step.
+
+    A value that is not finite is returned as it is, for validation to refuse.
+    """
+    if not math.isfinite(value):
+        return value
     bounds = param.bounds
     if bounds is not None:
         if bounds.step and bounds.min is not None:
-            value = bounds.min + round((value - bounds.min) / bounds.step) * bounds.step
+            steps = (value - bounds.min) / bounds.step
+            if math.isfinite(steps):
+                value = bounds.min + round(steps) * bounds.step
         if bounds.min is not None:
             value = max(bounds.min, value)
         if bounds.max is not None:
             value = min(bounds.max, value)
-    return round(value) if param.data_type == DATA_TYPE_INT else float(value)
+    if param.data_type != DATA_TYPE_INT:
+        return float(value)
+    return round(value) if math.isfinite(value) else value

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 import logging
+import os
 
 import pytest
 
@@ -46,3 +47,14 @@ def assert_clean_log(caplog: pytest.LogCaptureFixture, *, transitions: int) -> N
     assert len(our_records(caplog)) <= transitions, [
         r.getMessage() for r in our_records(caplog)
     ]
+
+
+def open_sockets() -> int:
+    """Count this process's open sockets."""
+    fds = os.listdir("/proc/self/fd")
+    return sum(
+        1
+        for fd in fds
+        if os.path.exists(f"/proc/self/fd/{fd}")
+        and os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    )

@@ -38,6 +38,7 @@ from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin
 from tests.common import node_id_named, tick
 from tests.conftest import DEMO_EMAIL, FROZEN_AT
+from tests.reliability.faults import HTML, LISTING, TRANSIENT_FAULTS
 from tests.reliability.invariants import (
     assert_clean_log,
     assert_request_rate,
@@ -47,8 +48,6 @@ from tests.reliability.invariants import (
 POLL = 30
 COFFEE = "switch.coffee_maker"
 DRIFTING = "sensor.greenhouse_temperature"
-LISTING = "/v1/user/nodes"
-HTML = "<html><body><h1>{status}</h1>upstream error</body></html>"
 
 
 def entity_states(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
@@ -88,42 +87,6 @@ async def fault_then_recovery(
         float(before.pop(DRIFTING)), abs=2
     )
     assert after == before
-
-
-TRANSIENT_FAULTS: dict[str, dict[str, Any]] = {
-    "429 Retry-After seconds": {
-        "status": 429,
-        "headers": {"Retry-After": "3"},
-        "body": {"message": "Too Many Requests"},
-    },
-    "429 Retry-After HTTP date": {
-        "status": 429,
-        "headers": {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"},
-    },
-    "429 without Retry-After": {
-        "status": 429,
-        "body": {"message": "Too Many Requests"},
-    },
-    "500 HTML": {"status": 500, "body": HTML.format(status=500)},
-    "502 HTML": {"status": 502, "body": HTML.format(status=502)},
-    "503 HTML": {"status": 503, "body": HTML.format(status=503)},
-    "504 HTML": {"status": 504, "body": HTML.format(status=504)},
-    "connection reset mid-response": {"drop_connection": True},
-    "malformed JSON": {"malformed": True},
-    "listing without node_details": {
-        "status": 200,
-        "body": {"nodes": ["a", "b"], "total": 2},
-    },
-    "listing of the wrong shape": {"status": 200, "body": ["not", "an", "object"]},
-    "error body with 400": {
-        "status": 400,
-        "body": {
-            "status": "failure",
-            "description": "Fetching nodes failed",
-            "error_code": 103001,
-        },
-    },
-}
 
 
 @pytest.mark.parametrize(

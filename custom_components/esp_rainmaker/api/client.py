@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 import ipaddress
 import logging
+import re
 import time
 from types import TracebackType
 from typing import Any, Final, Self
@@ -73,6 +74,19 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+HOST_LABEL: Final = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+
+
+def _is_host_name(host: str) -> bool:
+    """Tell whether `host` (IDNA-encoded) can be an IP address or a DNS name."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        labels = host.lower().removesuffix(".").split(".")
+        return len(host) <= 253 and all(HOST_LABEL.match(label) for label in labels)
+    return True
+
+
 def normalize_base_url(url: str) -> str:
     """Return the cloud's base URL without a trailing slash or `/v1`.
 
@@ -82,11 +96,12 @@ def normalize_base_url(url: str) -> str:
         parsed = URL(url.strip())
     except (TypeError, ValueError) as err:
         raise RainMakerValidationError("Not a valid URL") from err
-    if parsed.scheme not in {"http", "https"} or not parsed.host:
+    host = parsed.raw_host
+    if parsed.scheme not in {"http", "https"} or not host or not _is_host_name(host):
         raise RainMakerValidationError(
             "The URL must start with https:// and name a host"
         )
-    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+    if parsed.scheme == "http" and not _is_loopback(host):
         raise RainMakerValidationError("The URL must use https://")
     if parsed.user or parsed.password or parsed.query_string or parsed.fragment:
         raise RainMakerValidationError(

@@ -18,6 +18,9 @@ DATA_TYPE_STRING: Final = "string"
 DATA_TYPE_OBJECT: Final = "object"
 DATA_TYPE_ARRAY: Final = "array"
 NUMERIC_DATA_TYPES: Final = frozenset({DATA_TYPE_INT, DATA_TYPE_FLOAT})
+# The integers JSON encoders (and so Home Assistant's state store) can hold.
+INT_MIN: Final = -(2**63)
+INT_MAX: Final = 2**64 - 1
 
 PARAM_TYPE_NAME: Final = "esp.param.name"
 
@@ -74,12 +77,10 @@ class ParamSpec:
                 return value if isinstance(value, bool) else None
             case "int":
                 if isinstance(value, float) and value.is_integer():
-                    return int(value)
-                return (
-                    value
-                    if isinstance(value, int) and not isinstance(value, bool)
-                    else None
-                )
+                    value = int(value)
+                if isinstance(value, bool) or not isinstance(value, int):
+                    return None
+                return value if INT_MIN <= value <= INT_MAX else None
             case "float":
                 if _is_number(value) and math.isfinite(value):
                     return value

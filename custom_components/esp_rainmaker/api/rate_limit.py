@@ -12,6 +12,7 @@ DEFAULT_RATE = 10.0
 DEFAULT_BURST = 20
 DEFAULT_MAX_WAIT = 30.0
 BACKOFF_BASE = 1.0
+TOKEN_EPSILON = 1e-3
 
 
 class TokenBucket:
@@ -68,8 +69,10 @@ class TokenBucket:
                 wait = self._paused_until - now
                 if wait <= 0:
                     self._refill(now)
-                    if self._tokens >= 1:
-                        self._tokens -= 1
+                    # Tolerate float rounding: at epoch-sized clock values a refill can
+                    # land a hair below a whole token, and waiting 1e-7 s helps nobody.
+                    if self._tokens >= 1 - TOKEN_EPSILON:
+                        self._tokens = max(0.0, self._tokens - 1)
                         return
                     wait = (1 - self._tokens) / self.rate
                 if wait > self.max_wait:
