@@ -5,7 +5,8 @@ Debian's chromium, driven by Playwright, goes through the same screens as a user
 log in, Settings, Devices & services, Add integration, the config form (first with
 a wrong password), the created devices, a hub's device page and its switch. The
 emulator's admin API confirms that the command reached the cloud. Screenshots of
-the main screens are written to docs/screenshots/.
+the main screens go to artifacts/e2e/screenshots/ (docs/screenshots/ with
+E2E_UPDATE_SCREENSHOTS=1).
 """
 
 from collections.abc import Callable
@@ -47,7 +48,7 @@ def poll[T](check: Callable[[], T | None], *, within: float, what: str) -> T:
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
-    """Save a screenshot for the docs (overwritten on every run)."""
+    """Save a screenshot of the current screen (overwritten on every run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / name, full_page=full_page, animations="disabled")
 
