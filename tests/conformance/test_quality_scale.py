@@ -560,20 +560,36 @@ def _headings(text: str) -> set[str]:
     return headings
 
 
-README_PENDING = pytest.mark.xfail(
-    not README.exists(),
-    reason="README.md is being written; this becomes a real check once it exists",
-    strict=False,
-)
-
-
-@README_PENDING
 @pytest.mark.parametrize(("rule", "section"), _docs_sections())
 def test_readme_has_section(rule: str, section: str) -> None:
     """README.md has the heading quality_scale.yaml names for a docs-* rule."""
     assert section.casefold() in _headings(README.read_text("utf-8")), (
         f"{rule}: README.md has no heading {section!r}"
     )
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_readme_links_resolve() -> None:
+    """Every relative link and image in README.md points at a file in the repository."""
+    targets = [
+        target
+        for target in LINK.findall(README.read_text("utf-8"))
+        if "://" not in target
+    ]
+    assert targets, "README.md links no screenshots or docs"
+    assert [target for target in targets if not (ROOT / target).exists()] == []
+
+
+def test_readme_development_has_two_commands() -> None:
+    """The Development section sets a newcomer up with scripts/develop and scripts/test."""
+    text = README.read_text("utf-8")
+    section = text.split("## Development", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    assert commands == ["scripts/develop", "scripts/test"]
+    assert all((ROOT / command).is_file() for command in commands)
 
 
 def _png_size(path: Path) -> tuple[int, int, int]:
