@@ -9,7 +9,7 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import Node, NodeConfig
+from .api import DeviceSpec, Node, NodeConfig, ParamSpec
 from .api.thermacell import PARAM_HUB_ID, hub_device
 from .const import DOMAIN, MANUFACTURER, THERMACELL_MANUFACTURER, THERMACELL_MODEL
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
@@ -121,6 +121,34 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
             return
         self._shown = shown
         self.async_write_ha_state()
+
+
+class RainMakerParamEntity(RainMakerEntity):
+    """An entity that shows and writes one parameter of a node's device."""
+
+    def __init__(
+        self,
+        coordinator: RainMakerCoordinator,
+        node: Node,
+        device: DeviceSpec,
+        param: ParamSpec,
+        description: EntityDescription,
+    ) -> None:
+        """Bind to `param` of `device`."""
+        super().__init__(coordinator, node, device.name, description)
+        self.param = param
+
+    @property
+    def param_value(self) -> Any:
+        """Return the parameter's reported (or just written) value, None if unknown."""
+        node = self.node
+        return node.get(self.device, self.param.name) if node is not None else None
+
+    async def async_write_param(self, value: Any) -> None:
+        """Write the parameter (coalesced with other commands into one bulk PUT)."""
+        await self.coordinator.async_send(
+            self.node_id, self.device, {self.param.name: value}
+        )
 
 
 def param_value(device: str, param: str) -> Callable[[Node], Any]:

@@ -14,7 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Bounds, DeviceSpec, Node, ParamSpec
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerParamEntity, async_add_node_entities
 from .mapping import (
     PARAM_TYPE_BRIGHTNESS,
     fit,
@@ -54,7 +54,7 @@ def _description(
 
 def _entities(
     coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+) -> Iterator[RainMakerParamEntity]:
     for device, param in generic_params(node, Platform.NUMBER):
         yield RainMakerNumber(
             coordinator, node, device, param, _description(node, device, param)
@@ -70,20 +70,8 @@ async def async_setup_entry(
     async_add_node_entities(entry, async_add_entities, _entities)
 
 
-class RainMakerNumber(RainMakerEntity, NumberEntity):
+class RainMakerNumber(RainMakerParamEntity, NumberEntity):
     """A bounded numeric parameter."""
-
-    def __init__(
-        self,
-        coordinator: RainMakerCoordinator,
-        node: Node,
-        device: DeviceSpec,
-        param: ParamSpec,
-        description: NumberEntityDescription,
-    ) -> None:
-        """Bind to `param` of `device`."""
-        super().__init__(coordinator, node, device.name, description)
-        self.param = param
 
     def _state_key(self) -> tuple[Any, ...]:
         return (self.native_value,)
@@ -91,14 +79,11 @@ class RainMakerNumber(RainMakerEntity, NumberEntity):
     @property
     def native_value(self) -> float | None:
         """Return the reported value."""
-        node = self.node
-        value = node.get(self.device, self.param.name) if node is not None else None
+        value = self.param_value
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the value, rounded to the parameter's step."""
-        await self.coordinator.async_send(
-            self.node_id, self.device, {self.param.name: fit(self.param, value)}
-        )
+        await self.async_write_param(fit(self.param, value))

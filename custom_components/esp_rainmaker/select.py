@@ -9,10 +9,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .api import DeviceSpec, Node, ParamSpec
+from .api import Node
 from .api.thermacell import PARAM_REFILL_RESET, Cartridge
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerEntity, RainMakerParamEntity, async_add_node_entities
 from .mapping import generic_naming, generic_params, is_thermacell
 
 # Commands are coalesced by the coordinator; let them reach it together.
@@ -88,20 +88,8 @@ class CartridgeSelect(RainMakerEntity, SelectEntity, RestoreEntity):
         self.async_write_ha_state()
 
 
-class RainMakerSelect(RainMakerEntity, SelectEntity):
+class RainMakerSelect(RainMakerParamEntity, SelectEntity):
     """A string parameter with a fixed set of values."""
-
-    def __init__(
-        self,
-        coordinator: RainMakerCoordinator,
-        node: Node,
-        device: DeviceSpec,
-        param: ParamSpec,
-        description: SelectEntityDescription,
-    ) -> None:
-        """Bind to `param` of `device`."""
-        super().__init__(coordinator, node, device.name, description)
-        self.param = param.name
 
     def _state_key(self) -> tuple[Any, ...]:
         return (self.current_option,)
@@ -109,12 +97,9 @@ class RainMakerSelect(RainMakerEntity, SelectEntity):
     @property
     def current_option(self) -> str | None:
         """Return the reported value when it is one of the options."""
-        node = self.node
-        value = node.get(self.device, self.param) if node is not None else None
+        value = self.param_value
         return value if value in self.options else None
 
     async def async_select_option(self, option: str) -> None:
         """Write the chosen value."""
-        await self.coordinator.async_send(
-            self.node_id, self.device, {self.param: option}
-        )
+        await self.async_write_param(option)

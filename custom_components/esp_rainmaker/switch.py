@@ -13,10 +13,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import DeviceSpec, Node, ParamSpec
+from .api import DeviceSpec, Node
 from .api.thermacell import power_param
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerEntity, RainMakerParamEntity, async_add_node_entities
 from .mapping import (
     PARAM_TYPE_POWER,
     first_param,
@@ -84,28 +84,15 @@ async def async_setup_entry(
     async_add_node_entities(entry, async_add_entities, _entities)
 
 
-class RainMakerSwitch(RainMakerEntity, SwitchEntity):
+class RainMakerSwitch(RainMakerParamEntity, SwitchEntity):
     """A boolean parameter as a switch."""
 
     entity_description: RainMakerSwitchEntityDescription
 
-    def __init__(
-        self,
-        coordinator: RainMakerCoordinator,
-        node: Node,
-        device: DeviceSpec,
-        param: ParamSpec,
-        description: RainMakerSwitchEntityDescription,
-    ) -> None:
-        """Bind to `param` of `device`."""
-        super().__init__(coordinator, node, device.name, description)
-        self.param = param.name
-
     @property
     def is_on(self) -> bool | None:
         """Return the reported (or just written) value."""
-        node = self.node
-        value = node.get(self.device, self.param) if node is not None else None
+        value = self.param_value
         return value if isinstance(value, bool) else None
 
     def _state_key(self) -> tuple[Any, ...]:
@@ -115,12 +102,10 @@ class RainMakerSwitch(RainMakerEntity, SwitchEntity):
         """Switch on."""
         if self.entity_description.verify_off:
             self.coordinator.shutdowns.cancel(self.node_id)
-        await self.coordinator.async_send(self.node_id, self.device, {self.param: True})
+        await self.async_write_param(True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Switch off; for a hub, also check that it really stops."""
-        await self.coordinator.async_send(
-            self.node_id, self.device, {self.param: False}
-        )
+        await self.async_write_param(False)
         if self.entity_description.verify_off:
             self.coordinator.verify_shutdown(self.node_id)
