@@ -569,10 +569,12 @@ async def test_owns_session_when_none_given(
         ("http://127.0.0.1:8089", "http://127.0.0.1:8089"),
         ("http://localhost:8089/v1", "http://localhost:8089"),
         ("http://[::1]:8089", "http://[::1]:8089"),
+        ("https://example.com//rainmaker//v1//", "https://example.com/rainmaker"),
+        ("https://example.com//", "https://example.com"),
     ],
 )
 def test_normalize_base_url(url: str, expected: str) -> None:
-    """Trailing slashes and `/v1` go; loopback may use http."""
+    """Repeated and trailing slashes and `/v1` go; loopback may use http."""
     assert normalize_base_url(url) == expected
 
 

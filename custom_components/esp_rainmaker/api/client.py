@@ -107,7 +107,7 @@ def normalize_base_url(url: str) -> str:
         raise RainMakerValidationError(
             "The URL must not carry credentials, a query or a fragment"
         )
-    path = parsed.path.rstrip("/")
+    path = re.sub("/{2,}", "/", parsed.path).rstrip("/")
     path = path.removesuffix("/v1")
     return str(parsed.with_path(path or "/")).rstrip("/")
 
