@@ -570,7 +570,7 @@ class ThermacellHub(DeviceKind):
                 hub[name] = value
 
     def simulate(self, node: "EmulatedNode", start: float, end: float) -> None:
-        """Drain the refill and count runtime while the hub runs."""
+        """Count runtime while the hub runs; drain the refill while it protects."""
         hub = self._hub(node)
         if (
             hub.get("System Status") not in (STATUS_WARMING, STATUS_PROTECTED)
@@ -582,7 +582,8 @@ class ThermacellHub(DeviceKind):
         node.sim["runtime"] = runtime
         hub["System Runtime"] = int(runtime)
         life = hub.get("Refill Life")
-        if isinstance(life, int | float) and life > 0:
+        protecting = hub.get("System Status") == STATUS_PROTECTED
+        if protecting and isinstance(life, int | float) and life > 0:
             hours = node.sim.get("cartridge_hours", 100)
             hub["Refill Life"] = round(
                 max(0.0, life - elapsed / 3600.0 * 100.0 / hours), 2

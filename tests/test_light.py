@@ -18,6 +18,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -74,6 +75,39 @@ async def test_led_lights_only_while_the_hub_runs(
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == 191  # 75 %
     assert state.attributes[ATTR_HS_COLOR] == (240.0, 100.0)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_led_on_while_the_hub_is_off(
+    hass: HomeAssistant,
+    cloud: Cloud,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With nothing to change the call is refused with the reason; a colour is kept."""
+    node_id = node_id_named(cloud, "Patio")
+    await admin.reset_stats()
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, SERVICE_TURN_ON, LED)
+    assert err.value.translation_key == "led_needs_repellers"
+    assert await admin.count(PUT) == 0
+
+    await call(hass, SERVICE_TURN_ON, LED, **{ATTR_HS_COLOR: (0.0, 100.0)})
+    await tick(hass, freezer, 0.3)
+    assert await admin.count(PUT) == 1
+    assert cloud.node(node_id).reported["LIV Hub"]["LED Hue"] == 0
+    assert hass.states.get(LED).state == STATE_OFF
+
+    await hass.services.async_call(
+        "switch",
+        SERVICE_TURN_ON,
+        {ATTR_ENTITY_ID: "switch.patio_repellers"},
+        blocking=True,
+    )
+    state = hass.states.get(LED)
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_HS_COLOR] == (0.0, 100.0)
 
 
 @pytest.mark.usefixtures("init_integration")

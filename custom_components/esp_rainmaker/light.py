@@ -13,12 +13,14 @@ from homeassistant.components.light import (
 )
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
 from .api import DeviceSpec, Node, ParamSpec
 from .api.thermacell import PARAM_LED_BRIGHTNESS, PARAM_LED_HUE
+from .const import DOMAIN
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
 from .entity import RainMakerEntity, async_add_node_entities
 from .mapping import (
@@ -94,8 +96,8 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
     """The hub's LED: a hue (saturation fixed at 100 %) and a brightness.
 
     It lights only while the hub runs and the brightness is above zero. Colour and
-    brightness go out in one write; turning on without a brightness restores the
-    last one used. LED Saturation is never written: it crashes the hub.
+    brightness go out in one write (also while the hub is off, for when it runs);
+    turning on without a brightness restores the last one used. LED Saturation is never written: it crashes the hub.
     """
 
     _attr_supported_color_modes: ClassVar[set[ColorMode]] = {ColorMode.HS}  # type: ignore[misc]
@@ -167,6 +169,13 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
             values[PARAM_LED_BRIGHTNESS] = self._last_brightness
         if values:
             await self.coordinator.async_send(self.node_id, self.device, values)
+        elif (node := self.node) is not None and not repellers_enabled(node):
+            # Nothing to write, and the LED cannot light: say why instead of ignoring it.
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="led_needs_repellers",
+                translation_placeholders={"name": node.name},
+            )
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the LED off (brightness zero)."""

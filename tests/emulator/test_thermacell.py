@@ -72,11 +72,14 @@ def test_warm_up_then_protect(cloud: Cloud, hub: str) -> None:
 def test_refill_drains_at_the_cartridge_rate(
     cloud: Cloud, hub: str, code: int, hours: int
 ) -> None:
-    """Refill Reset sets the cartridge and 100 %; life drains 100 % per cartridge-hours."""
+    """Refill Reset sets the cartridge and 100 %; protecting drains 100 % per cartridge-hours."""
     write(cloud, hub, **{"Refill Reset": code})
     assert state(cloud, hub)["Refill Life"] == 100.0
     write(cloud, hub, **{"Enable Repellers": True})
+    warmup = cloud.node(hub).settings.warmup
 
+    cloud.clock.advance(warmup)
+    assert state(cloud, hub)["Refill Life"] == 100.0  # warming does not drain
     cloud.clock.advance(hours * 3600 / 4)
 
     assert state(cloud, hub)["Refill Life"] == pytest.approx(75.0, abs=0.01)
