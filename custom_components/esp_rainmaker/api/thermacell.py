@@ -51,8 +51,9 @@ class Cartridge(IntEnum):
         return {0: 40, 1: 100, 2: 180}[self.value]
 
 
-# Writing LED Saturation answers HTTP 400 and crashes the hub's firmware.
-FORBIDDEN_WRITES: Final = frozenset({(HUB_DEVICE, PARAM_LED_SATURATION)})
+# Params of the hub device whose writes crash the firmware: LED Saturation answers
+# HTTP 400 and knocks the hub offline.
+FORBIDDEN_WRITES: Final = frozenset({PARAM_LED_SATURATION})
 
 
 def hub_device(config: NodeConfig) -> DeviceSpec | None:
@@ -81,10 +82,11 @@ def real_error_bits(error: int) -> int:
 
 def refuse_hazards(config: NodeConfig, device: str, params: Iterable[str]) -> None:
     """Raise before sending a write that is known to crash a Thermacell hub."""
-    if hub_device(config) is None:
+    hub = hub_device(config)
+    if hub is None or device != hub.name:
         return
     for name in params:
-        if (device, name) in FORBIDDEN_WRITES:
+        if name in FORBIDDEN_WRITES:
             raise RainMakerValidationError(
                 f"Writing '{name}' crashes Thermacell LIV hubs"
             )
