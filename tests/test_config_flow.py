@@ -7,7 +7,7 @@ from unittest.mock import patch
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -336,3 +336,91 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 60}
+
+
+@pytest.mark.parametrize("seconds", [9, 301])
+async def test_options_out_of_range(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, seconds: int
+) -> None:
+    """Poll intervals outside 10-300 s are refused by the form; nothing is stored."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_SCAN_INTERVAL: seconds}
+        )
+    assert mock_config_entry.options == {}
+
+
+async def test_user_step_offers_the_known_clouds(hass: HomeAssistant) -> None:
+    """The cloud field lists Espressif global, China and Thermacell, and takes any URL."""
+    result = await start(hass)
+    schema = result["data_schema"]
+    assert schema is not None
+    selector = schema.schema[CONF_URL]
+    assert selector.config["custom_value"] is True
+    assert {
+        option["value"]: option["label"] for option in selector.config["options"]
+    } == {
+        "https://api.rainmaker.espressif.com": "Espressif RainMaker (global)",
+        "https://api2.rainmaker.espressif.com.cn": "Espressif RainMaker (China)",
+        "https://api.iot.thermacell.com": "Thermacell LIV",
+    }
+
+
+async def test_reauth_cloud_down_recovers(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, admin: EmulatorAdmin
+) -> None:
+    """A cloud outage during reauth is `cannot_connect`, not a wrong password."""
+    mock_config_entry.add_to_hass(hass)
+    await admin.add_fault(path="/v1/login2", status=503, body="<html>down</html>")
+    result = await mock_config_entry.start_reauth_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: DEMO_PASSWORD}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    await admin.clear_faults()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fault", "errors"),
+    [
+        ({}, {"path": "/v1/login2", "status": 503}, {"base": "cannot_connect"}),
+        ({CONF_URL: "http://rainmaker.example.com"}, None, {CONF_URL: "invalid_url"}),
+    ],
+)
+async def test_reconfigure_errors_recover(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    mock_config_entry: MockConfigEntry,
+    admin: EmulatorAdmin,
+    overrides: dict[str, str],
+    fault: dict[str, Any] | None,
+    errors: dict[str, str],
+) -> None:
+    """Reconfigure shows the same errors as the user step and leaves the entry alone."""
+    mock_config_entry.add_to_hass(hass)
+    stored = dict(mock_config_entry.data)
+    if fault is not None:
+        await admin.add_fault(**fault)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account(emulator, **overrides)
+    )
+    assert result["errors"] == errors
+    assert dict(mock_config_entry.data) == stored
+
+    await admin.clear_faults()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account(emulator)
+    )
+    assert result["reason"] == "reconfigure_successful"

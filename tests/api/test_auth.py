@@ -14,6 +14,7 @@ from custom_components.esp_rainmaker.api import (
     RainMakerMfaRequiredError,
     RainMakerRateLimitError,
     RainMakerResponseError,
+    RainMakerTimeoutError,
     TokenBucket,
     TokenSet,
 )
@@ -163,6 +164,20 @@ async def test_login_outages_are_never_auth_errors(
         await client.login()
 
     assert not isinstance(raised.value, RainMakerAuthenticationError)
+
+
+async def test_login_timeouts_are_never_auth_errors(
+    client: RainMakerClient, admin: EmulatorAdmin
+) -> None:
+    """A login that times out on every attempt is a timeout, retried, never an auth error."""
+    client.request_timeout = 0.1
+    await admin.add_fault(method="POST", path="/v1/login2", delay_ms=400)
+
+    with pytest.raises(RainMakerTimeoutError) as raised:
+        await client.login()
+
+    assert not isinstance(raised.value, RainMakerAuthenticationError)
+    assert await admin.count("POST /v1/login2") == 3
 
 
 async def test_login_retries_through_a_short_outage(

@@ -1,5 +1,7 @@
 """Node listing, bulk writes, retries and transport failures, over HTTP to the emulator."""
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 import logging
 import math
 
@@ -15,6 +17,7 @@ from custom_components.esp_rainmaker.api import (
     RainMakerTimeoutError,
     RainMakerValidationError,
     normalize_base_url,
+    rate_limit,
 )
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 
@@ -416,6 +419,47 @@ async def test_429_retried(
     assert await admin.count(NODES) == 3
 
 
+async def test_429_future_http_date_is_honoured(
+    client: RainMakerClient, admin: EmulatorAdmin
+) -> None:
+    """A Retry-After date in the future holds the retry back until then."""
+    await client.login()
+    when = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    await admin.add_fault(
+        path="/v1/user/nodes",
+        status=429,
+        headers={"Retry-After": format_datetime(when, usegmt=True)},
+        times=1,
+    )
+    await admin.reset_stats()
+
+    await client.get_nodes()
+
+    first, retry = await admin.arrivals()
+    assert retry - first >= 0.9  # the date has whole seconds: at least 1 s ahead
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_backoff_between_retries(
+    client: RainMakerClient,
+    admin: EmulatorAdmin,
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+) -> None:
+    """Without Retry-After, retries wait base, then twice base (each with 50-150 % jitter)."""
+    base = 0.2
+    monkeypatch.setattr(rate_limit, "BACKOFF_BASE", base)
+    await client.login()
+    await admin.add_fault(path="/v1/user/nodes", status=status, times=2)
+    await admin.reset_stats()
+
+    await client.get_nodes()
+
+    first, second, third = await admin.arrivals()
+    assert second - first >= base * 0.5
+    assert third - second >= 2 * base * 0.5
+
+
 async def test_429_exhausted(client: RainMakerClient, admin: EmulatorAdmin) -> None:
     """Three 429 in a row give up with the wait the cloud asked for."""
     await client.login()
@@ -526,6 +570,7 @@ async def test_dropped_connection(
     await admin.add_fault(method="PUT", drop_connection=True, times=1)
     with pytest.raises(RainMakerConnectionError):
         await client.set_params({node_id: {"Switch": {"Power": True}}})
+    assert await admin.count(PUT) == 1  # it may have been applied: never sent twice
 
 
 async def test_malformed_json(client: RainMakerClient, admin: EmulatorAdmin) -> None:

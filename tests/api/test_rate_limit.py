@@ -68,6 +68,12 @@ async def test_fifo_order() -> None:
     assert order == list(range(6))
 
 
+def test_default_bucket() -> None:
+    """By default a client may burst 20 requests, then 10 per second."""
+    bucket = TokenBucket()
+    assert (bucket.burst, bucket.rate) == (20, 10.0)
+
+
 def test_invalid_bucket() -> None:
     """Nonsense rates are refused."""
     with pytest.raises(ValueError, match="rate"):

@@ -138,6 +138,14 @@ async def test_bearer_prefix(raw: Raw, admin: EmulatorAdmin) -> None:
     assert status == 200
 
 
+async def test_id_token_is_not_an_access_token(raw: Raw) -> None:
+    """Only an access token authorizes calls: the id token (`token_use: id`) gets 401."""
+    body = await raw.login()
+    raw.token = body["idtoken"]
+    status, _ = await raw.call("GET", "/v1/user/nodes")
+    assert status == 401
+
+
 async def test_expired_token(raw: Raw, cloud: Cloud) -> None:
     """Access tokens expire by the simulation clock."""
     cloud.clock.advance(cloud.tokens.access_ttl + 1)
@@ -195,6 +203,23 @@ async def test_listing_flags_and_page_size(raw: Raw, cloud: Cloud) -> None:
         "GET", "/v1/user/nodes", params={"num_records": "many"}
     )
     assert (status, body["error_code"]) == (400, 100012)
+
+
+async def test_configured_page_size(
+    raw: Raw, cloud: Cloud, admin: EmulatorAdmin
+) -> None:
+    """The default page size can be changed; paging follows it."""
+    ids = sorted(cloud.seed(EMAIL, PASSWORD, switches=7).node_ids)
+    await admin.settings(page_size=3)
+    pages = []
+    query = {"node_details": "true"}
+    while True:
+        _, body = await raw.call("GET", "/v1/user/nodes", params=query)
+        pages.append([item["node_id"] for item in body["node_details"]])
+        if "next_id" not in body:
+            break
+        query = {"node_details": "true", "start_id": body["next_id"]}
+    assert pages == [ids[0:3], ids[3:6], ids[6:7]]
 
 
 async def test_empty_account(raw: Raw) -> None:

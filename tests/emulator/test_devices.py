@@ -167,3 +167,30 @@ def test_command_line() -> None:
         parse_args(["--email", "me@example.com", "--password", "pw-12345678"])
     )
     assert list(plain.accounts) == ["me@example.com"]
+
+
+def test_command_line_defaults_and_kinds() -> None:
+    """Defaults: loopback, port 8089, 200 ms apply delay, pages of 10; one flag per kind."""
+    args = parse_args([])
+    assert (args.host, args.port) == ("127.0.0.1", 8089)
+    cloud = build_cloud(args)
+    assert (cloud.settings.apply_delay, cloud.page_size, cloud.latency) == (
+        0.2,
+        10,
+        0.0,
+    )
+    args = parse_args(
+        "--host ::1 --lights 2 --switches 3 --fans 1 --sensors 4".split()
+    )
+    assert args.host == "::1"
+    cloud = build_cloud(args)
+    types = sorted(
+        cloud.node(node_id).config["devices"][0]["type"]
+        for node_id in cloud.accounts[DEMO_EMAIL].node_ids
+    )
+    assert types == sorted(
+        ["esp.device.lightbulb"] * 2
+        + ["esp.device.switch"] * 3
+        + ["esp.device.fan"]
+        + ["esp.device.temperature-sensor"] * 4
+    )
