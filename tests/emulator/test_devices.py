@@ -180,7 +180,18 @@ def test_command_line_defaults_and_kinds() -> None:
         0.0,
     )
     args = parse_args(
-        "--host ::1 --lights 2 --switches 3 --fans 1 --sensors 4".split()
+        [
+            "--host",
+            "::1",
+            "--lights",
+            "2",
+            "--switches",
+            "3",
+            "--fans",
+            "1",
+            "--sensors",
+            "4",
+        ]
     )
     assert args.host == "::1"
     cloud = build_cloud(args)
