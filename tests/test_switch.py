@@ -108,6 +108,33 @@ async def test_stuck_hub_raises_a_repair_issue(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_hub_stuck_after_an_app_shutdown(
+    hass: HomeAssistant,
+    cloud: Cloud,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Turned off in the app but still protecting: the repair issue comes all the same."""
+    node_id = node_id_named(cloud, "Patio")
+    await call(hass, SERVICE_TURN_ON, REPELLERS)
+    await tick(hass, freezer, 150)
+    await admin.set_quirks(node_id, stuck_shutdown=True)
+    # The app's write, straight to the cloud.
+    await admin.set_params(node_id, {"LIV Hub": {"Enable Repellers": False}})
+
+    await tick(hass, freezer, 30)  # the poll that sees it
+    issues = ir.async_get(hass)
+    assert not issues.issues
+    await tick(hass, freezer, 30)  # the next poll, after the confirmation time
+    assert [issue_id for (domain, issue_id) in issues.issues if domain == DOMAIN]
+    assert hass.states.get(REPELLERS).state == STATE_OFF
+
+    await admin.set_params(node_id, {"LIV Hub": {"System Status": 1, "Power": False}})
+    await tick(hass, freezer, 30)
+    assert not issues.issues
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_turning_on_again_clears_the_watch(
     hass: HomeAssistant,
     cloud: Cloud,

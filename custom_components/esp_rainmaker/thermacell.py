@@ -20,7 +20,7 @@ from .api.thermacell import (
     power_param,
     real_error_bits,
 )
-from .const import DOMAIN
+from .const import CONFIRM_TIMEOUT, DOMAIN
 
 STATUS_OFF = "off"
 STATUS_WARMING_UP = "warming_up"
@@ -97,6 +97,11 @@ def repellers_enabled(node: Node) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _off_but_running(node: Node) -> bool:
+    """Return True for a hub that reports its repellers off and is still running."""
+    return repellers_enabled(node) is False and system_status(node) in RUNNING
+
+
 @dataclass(slots=True)
 class _Watch:
     deadline: float
@@ -109,6 +114,8 @@ class ShutdownMonitor:
     Real hubs sometimes acknowledge the off command but keep warming up or
     protecting (thermacell_liv #30). A hub still running when the confirmation time
     is over gets a repair issue, which goes away once the hub reports it stopped.
+    Hubs turned off elsewhere (the app, a button) are watched from the first poll
+    that shows them off but running.
     """
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
@@ -135,6 +142,9 @@ class ShutdownMonitor:
 
     def check(self, nodes: Mapping[str, Node], now: float) -> None:
         """Compare the watched hubs' reported state with what they were told."""
+        for node_id, hub in nodes.items():
+            if node_id not in self._watches and _off_but_running(hub):
+                self.watch(node_id, now + CONFIRM_TIMEOUT)
         for node_id, watch in list(self._watches.items()):
             node = nodes.get(node_id)
             status = system_status(node) if node is not None else None
