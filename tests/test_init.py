@@ -118,7 +118,15 @@ async def test_devices(
         device_registry, init_integration.entry_id
     )
     assert len(devices) == len(cloud.nodes)
-    for name in ("Patio", "Desk Lamp", "Greenhouse"):
+    for name in (
+        "Patio",
+        "Back Yard",
+        "Desk Lamp",
+        "Coffee Maker",
+        "Garden Lights",
+        "Ceiling Fan",
+        "Greenhouse",
+    ):
         device = device_registry.async_get_device(
             identifiers={(DOMAIN, node_id_named(cloud, name))}
         )

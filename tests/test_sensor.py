@@ -78,7 +78,7 @@ async def test_status_runtime_and_refill(
     cloud: Cloud,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Warming up, protected; runtime in hours; refill drains and -1 means no cartridge."""
+    """Warming up, protected; runtime in hours; refill drains while protecting; -1 is no cartridge."""
     node_id = node_id_named(cloud, "Patio")
     await admin.set_params(node_id, {"LIV Hub": {"Refill Life": 50.0}})
     await hass.services.async_call(
@@ -90,8 +90,10 @@ async def test_status_runtime_and_refill(
     await tick(hass, freezer, 2 * 3600)
     assert hass.states.get(STATUS).state == "protected"
     assert hass.states.get("sensor.patio_runtime").state == "2.0"
+    # A 100 h cartridge drains 1 % per hour of protection (warming up does not count).
+    protected_hours = 2 - cloud.node(node_id).settings.warmup / 3600
     assert float(hass.states.get("sensor.patio_refill_life").state) == pytest.approx(
-        48.0, abs=0.01
+        50.0 - protected_hours, abs=0.01
     )
 
     await admin.set_params(node_id, {"LIV Hub": {"Refill Life": -1}})
