@@ -319,6 +319,70 @@ def test_runtime_data() -> None:
     assert untyped == []
 
 
+def test_inject_websession() -> None:
+    """Every client the integration builds runs on Home Assistant's shared session."""
+    require_done("inject-websession")
+    calls = [
+        (module, node)
+        for module in module_names()
+        for node in ast.walk(tree(module))
+        if isinstance(node, ast.Call) and call_name(node) == "RainMakerClient"
+    ]
+    assert calls, "the integration builds no RainMakerClient"
+    assert [
+        where(module, node)
+        for module, node in calls
+        if not isinstance(session := keyword(node, "session"), ast.Call)
+        or call_name(session) != "async_get_clientsession"
+    ] == []
+
+
+BLOCKING_IMPORTS = {"requests", "urllib.request", "http.client", "socket"}
+
+
+def test_async_dependency() -> None:
+    """The library is asyncio all through: no blocking HTTP, socket or sleep calls."""
+    require_done("async-dependency")
+    found = []
+    for path in sorted((INTEGRATION / "api").glob("*.py")):
+        module = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(module):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            found += [
+                f"{path.name}: import {n}" for n in names if n in BLOCKING_IMPORTS
+            ]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and _dotted(node.func) == "time.sleep"
+            ):
+                found.append(f"{path.name}:{node.lineno}: time.sleep")
+    assert found == []
+
+
+def test_common_modules() -> None:
+    """coordinator.py holds the coordinator and the typed entry, entity.py the base entity."""
+    require_done("common-modules")
+    assert [
+        c.name
+        for c in classes("coordinator")
+        if "DataUpdateCoordinator" in base_names(c)
+    ] == ["RainMakerCoordinator"]
+    assert any(
+        isinstance(node, ast.TypeAlias) and node.name.id == "RainMakerConfigEntry"
+        for node in tree("coordinator").body
+    )
+    assert [
+        c.name for c in classes("entity") if "CoordinatorEntity" in base_names(c)
+    ] == ["RainMakerEntity"]
+
+
 def test_config_entry_unloading() -> None:
     """async_unload_entry returns the result of unloading the platforms."""
     require_done("config-entry-unloading")

@@ -35,6 +35,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.esp_rainmaker.const import CONF_SCAN_INTERVAL
 from custom_components.esp_rainmaker.coordinator import RainMakerCoordinator
+from custom_components.esp_rainmaker.entity import RainMakerEntity
 from rainmaker_emulator import EmulatorServer
 from tests.common import tick
 from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD
@@ -201,6 +202,9 @@ async def test_running_entities(
         entity_registry, init_integration.entry_id
     )
     assert len(entities) == len(entries) > 0
+    # common-modules and devices: every entity is a RainMakerEntity on a node's device.
+    assert [e.entity_id for e in entities if not isinstance(e, RainMakerEntity)] == []
+    assert [e.entity_id for e in entries if e.device_id is None] == []
     assert [e.entity_id for e in entities if not e.unique_id] == []
     assert [e.entity_id for e in entities if e.has_entity_name is not True] == []
     unnamed = [
