@@ -46,6 +46,16 @@ async def call(
     )
 
 
+async def repellers_on(hass: HomeAssistant) -> None:
+    """Turn the Patio hub's repellers on: its LED lights only then."""
+    await hass.services.async_call(
+        "switch",
+        SERVICE_TURN_ON,
+        {ATTR_ENTITY_ID: "switch.patio_repellers"},
+        blocking=True,
+    )
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("platforms", [[Platform.LIGHT]])
 async def test_snapshot(
@@ -64,12 +74,7 @@ async def test_led_lights_only_while_the_hub_runs(
 ) -> None:
     """The LED is off while the hub is off, whatever its brightness."""
     assert hass.states.get(LED).state == STATE_OFF
-    await hass.services.async_call(
-        "switch",
-        SERVICE_TURN_ON,
-        {ATTR_ENTITY_ID: "switch.patio_repellers"},
-        blocking=True,
-    )
+    await repellers_on(hass)
 
     state = hass.states.get(LED)
     assert state.state == STATE_ON
@@ -99,12 +104,7 @@ async def test_led_on_while_the_hub_is_off(
     assert cloud.node(node_id).reported["LIV Hub"]["LED Hue"] == 0
     assert hass.states.get(LED).state == STATE_OFF
 
-    await hass.services.async_call(
-        "switch",
-        SERVICE_TURN_ON,
-        {ATTR_ENTITY_ID: "switch.patio_repellers"},
-        blocking=True,
-    )
+    await repellers_on(hass)
     state = hass.states.get(LED)
     assert state.state == STATE_ON
     assert state.attributes[ATTR_HS_COLOR] == (0.0, 100.0)
@@ -119,12 +119,7 @@ async def test_led_colour_and_brightness_in_one_write(
 ) -> None:
     """Hue and brightness go out together; LED Saturation is never written."""
     node_id = node_id_named(cloud, "Patio")
-    await hass.services.async_call(
-        "switch",
-        SERVICE_TURN_ON,
-        {ATTR_ENTITY_ID: "switch.patio_repellers"},
-        blocking=True,
-    )
+    await repellers_on(hass)
     await admin.reset_stats()
 
     await call(
@@ -157,12 +152,7 @@ async def test_led_off_and_on_restores_brightness(
 ) -> None:
     """Off writes brightness 0; on without a brightness restores the last one."""
     node_id = node_id_named(cloud, "Patio")
-    await hass.services.async_call(
-        "switch",
-        SERVICE_TURN_ON,
-        {ATTR_ENTITY_ID: "switch.patio_repellers"},
-        blocking=True,
-    )
+    await repellers_on(hass)
     await call(hass, SERVICE_TURN_ON, LED, **{ATTR_BRIGHTNESS: 26})
     await tick(hass, freezer, 0.3)
 
