@@ -73,18 +73,31 @@ async def test_repellers(
     assert not ir.async_get(hass).issues
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_stuck_hub_raises_a_repair_issue(
+@pytest.fixture
+async def stuck_hub(
     hass: HomeAssistant,
     cloud: Cloud,
     admin: EmulatorAdmin,
     freezer: FrozenDateTimeFactory,
-) -> None:
-    """A hub still protecting after the off command gets a repair issue until it stops."""
+    init_integration: MockConfigEntry,
+) -> str:
+    """The Patio hub, protecting, with firmware that ignores the off command."""
     node_id = node_id_named(cloud, "Patio")
     await call(hass, SERVICE_TURN_ON, REPELLERS)
     await tick(hass, freezer, 150)
     await admin.set_quirks(node_id, stuck_shutdown=True)
+    return node_id
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_stuck_hub_raises_a_repair_issue(
+    hass: HomeAssistant,
+    stuck_hub: str,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A hub still protecting after the off command gets a repair issue until it stops."""
+    node_id = stuck_hub
 
     await call(hass, SERVICE_TURN_OFF, REPELLERS)
     await tick(hass, freezer, 10)
@@ -110,15 +123,12 @@ async def test_stuck_hub_raises_a_repair_issue(
 @pytest.mark.usefixtures("init_integration")
 async def test_hub_stuck_after_an_app_shutdown(
     hass: HomeAssistant,
-    cloud: Cloud,
+    stuck_hub: str,
     admin: EmulatorAdmin,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Turned off in the app but still protecting: the repair issue comes all the same."""
-    node_id = node_id_named(cloud, "Patio")
-    await call(hass, SERVICE_TURN_ON, REPELLERS)
-    await tick(hass, freezer, 150)
-    await admin.set_quirks(node_id, stuck_shutdown=True)
+    node_id = stuck_hub
     # The app's write, straight to the cloud.
     await admin.set_params(node_id, {"LIV Hub": {"Enable Repellers": False}})
 
@@ -134,18 +144,11 @@ async def test_hub_stuck_after_an_app_shutdown(
     assert not issues.issues
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("stuck_hub")
 async def test_turning_on_again_clears_the_watch(
-    hass: HomeAssistant,
-    cloud: Cloud,
-    admin: EmulatorAdmin,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Turning the hub back on ends the shutdown check without an issue."""
-    node_id = node_id_named(cloud, "Patio")
-    await call(hass, SERVICE_TURN_ON, REPELLERS)
-    await tick(hass, freezer, 150)
-    await admin.set_quirks(node_id, stuck_shutdown=True)
     await call(hass, SERVICE_TURN_OFF, REPELLERS)
     await tick(hass, freezer, 2)
 
