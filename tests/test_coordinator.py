@@ -272,6 +272,33 @@ async def test_optimistic_state_never_flickers(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_quick_on_off_never_shows_the_overtaken_value(
+    hass: HomeAssistant,
+    cloud: Cloud,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """On, then off before either is applied: a poll that reports `on` is not shown."""
+    cloud.settings.apply_delay = 60.0  # the test plays the device
+    node_id = node_id_named(cloud, "Coffee Maker")
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    states = record(hass, COFFEE)
+
+    await switch(hass, SERVICE_TURN_ON, COFFEE)
+    await switch(hass, SERVICE_TURN_OFF, COFFEE)
+    # The device applies `on` first, and a poll sees it before `off` arrives.
+    await admin.set_params(node_id, {"Switch": {"Power": True}})
+    await coordinator.async_refresh()
+    assert hass.states.get(COFFEE).state == STATE_OFF
+    assert coordinator.pending_writes == 1
+
+    await admin.set_params(node_id, {"Switch": {"Power": False}})
+    await tick(hass, freezer, 1)
+    assert coordinator.pending_writes == 0
+    assert states == [STATE_ON, STATE_OFF]
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_unconfirmed_write_gives_way_after_the_timeout(
     hass: HomeAssistant, cloud: Cloud, freezer: FrozenDateTimeFactory
 ) -> None:

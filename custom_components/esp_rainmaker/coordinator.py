@@ -48,10 +48,15 @@ type RainMakerConfigEntry = ConfigEntry[RainMakerCoordinator]
 
 @dataclass(slots=True)
 class PendingWrite:
-    """A value written but not yet reported back by the device."""
+    """A value written but not yet reported back by the device.
+
+    `stale` holds what the cloud may still report meanwhile without contradicting
+    the write: the value before it and any earlier writes of the same param that
+    were not confirmed yet (the device may apply them first).
+    """
 
     value: Any
-    previous: Any
+    stale: tuple[Any, ...]
     deadline: float
     owner: object
 
@@ -243,7 +248,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             if (
                 node is None
                 or same_value(reported, pending.value)
-                or not same_value(reported, pending.previous)
+                or not any(same_value(reported, old) for old in pending.stale)
                 or now >= pending.deadline
             ):
                 del self._pending[key]
@@ -304,11 +309,12 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             deadline = time.monotonic() + CONFIRM_TIMEOUT
             reported = self._cloud.get(node_id, node)
             for param, value in values.items():
-                self._pending[(node_id, device, param)] = PendingWrite(
-                    value=value,
-                    previous=reported.get(device, param),
-                    deadline=deadline,
-                    owner=owner,
+                key = (node_id, device, param)
+                stale: tuple[Any, ...] = (reported.get(device, param),)
+                if (earlier := self._pending.get(key)) is not None:
+                    stale += (*earlier.stale, earlier.value)
+                self._pending[key] = PendingWrite(
+                    value=value, stale=stale, deadline=deadline, owner=owner
                 )
             self._publish()
 
