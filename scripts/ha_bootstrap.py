@@ -36,6 +36,9 @@ LANGUAGE = "en"
 # The core settings the frontend's onboarding asks for; without a country Home
 # Assistant raises a repair issue. The demo hubs keep New York time.
 CORE_CONFIG = {"country": "US", "currency": "USD", "time_zone": "America/New_York"}
+# Online services onboarding's core-config step sets up when their packages are
+# installed. The demo runs offline, where they only log errors: they are removed.
+ONLINE_ONBOARDING_INTEGRATIONS = ("google_translate", "met", "radio_browser")
 
 
 class BootstrapError(Exception):
@@ -261,6 +264,17 @@ class HomeAssistantClient:
             )
         return not all(status.values())
 
+    async def remove_online_services(self) -> list[str]:
+        """Delete the entries onboarding made for online services; return their titles."""
+        removed = []
+        for domain in ONLINE_ONBOARDING_INTEGRATIONS:
+            for entry in await self.config_entries(domain):
+                await self.request(
+                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
+                )
+                removed.append(str(entry.get("title") or domain))
+        return removed
+
     # The integration ----------------------------------------------------------------
 
     async def config_entries(self, domain: str = DOMAIN) -> list[dict[str, Any]]:
@@ -402,6 +416,10 @@ async def bootstrap(
     await client.wait_until_up(within)
     if await client.onboard():
         print(f"Onboarded Home Assistant (owner {HA_USERNAME})", flush=True)
+        if removed := await client.remove_online_services():
+            print(
+                f"Removed online services for this offline demo: {', '.join(removed)}"
+            )
     _, done = await client.ensure_config_entry(cloud_url)
     print(
         {

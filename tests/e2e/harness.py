@@ -55,11 +55,11 @@ logger:
 """
 
 
-# Onboarding's core-config step sets up these online services when their packages are
+# Onboarding's core-config step sets up online services when their packages are
 # installed (Home Assistant without --skip-pip installs them, e.g. scripts/develop
 # into the same .venv). The test instance replaces them with empty integrations
 # that have no config flow, so onboarding cannot add them and nothing goes online.
-ONLINE_ONBOARDING_INTEGRATIONS = ("google_translate", "met", "radio_browser")
+ONLINE_ONBOARDING_INTEGRATIONS = ha_bootstrap.ONLINE_ONBOARDING_INTEGRATIONS
 STUB_MANIFEST = """\
 {{"domain": "{domain}", "name": "{domain} (disabled in the E2E test)",
  "codeowners": [], "documentation": "https://example.invalid",
