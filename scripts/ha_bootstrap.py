@@ -418,7 +418,8 @@ async def bootstrap(
         print(f"Onboarded Home Assistant (owner {HA_USERNAME})", flush=True)
         if removed := await client.remove_online_services():
             print(
-                f"Removed online services for this offline demo: {', '.join(removed)}"
+                f"Removed online services for this offline demo: {', '.join(removed)}",
+                flush=True,
             )
     _, done = await client.ensure_config_entry(cloud_url)
     print(

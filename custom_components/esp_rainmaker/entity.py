@@ -139,7 +139,7 @@ class RainMakerParamEntity(RainMakerEntity):
         self.param = param
 
     @property
-    def param_value(self) -> Any:
+    def current_value(self) -> Any:
         """Return the parameter's reported (or just written) value, None if unknown."""
         node = self.node
         return node.get(self.device, self.param.name) if node is not None else None

@@ -97,7 +97,8 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
 
     It lights only while the hub runs and the brightness is above zero. Colour and
     brightness go out in one write (also while the hub is off, for when it runs);
-    turning on without a brightness restores the last one used. LED Saturation is never written: it crashes the hub.
+    turning on without a brightness restores the last one used. LED Saturation is
+    never written: it crashes the hub.
     """
 
     _attr_supported_color_modes: ClassVar[set[ColorMode]] = {ColorMode.HS}  # type: ignore[misc]

@@ -79,7 +79,7 @@ class RainMakerNumber(RainMakerParamEntity, NumberEntity):
     @property
     def native_value(self) -> float | None:
         """Return the reported value."""
-        value = self.param_value
+        value = self.current_value
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)

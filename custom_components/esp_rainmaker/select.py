@@ -97,7 +97,7 @@ class RainMakerSelect(RainMakerParamEntity, SelectEntity):
     @property
     def current_option(self) -> str | None:
         """Return the reported value when it is one of the options."""
-        value = self.param_value
+        value = self.current_value
         return value if value in self.options else None
 
     async def async_select_option(self, option: str) -> None:

@@ -92,7 +92,7 @@ class RainMakerSwitch(RainMakerParamEntity, SwitchEntity):
     @property
     def is_on(self) -> bool | None:
         """Return the reported (or just written) value."""
-        value = self.param_value
+        value = self.current_value
         return value if isinstance(value, bool) else None
 
     def _state_key(self) -> tuple[Any, ...]:

@@ -541,9 +541,7 @@ def _dotted(node: ast.expr) -> str:
 def test_action_exceptions() -> None:
     """Entity actions reach the cloud only through coordinator.async_send.
 
-    (directly or through a base-entity helper that does nothing else)
-
-    async_send raises ServiceValidationError for refused values and turns every
+    Directly, or through a base-entity helper that does nothing else. async_send raises ServiceValidationError for refused values and turns every
     client error into a translated HomeAssistantError.
     """
     require_done("action-exceptions")
