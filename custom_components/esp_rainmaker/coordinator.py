@@ -41,6 +41,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .dispatch import NodeListeners
 from .thermacell import ShutdownMonitor
 
 type RainMakerConfigEntry = ConfigEntry[RainMakerCoordinator]
@@ -106,6 +107,8 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         self._fetches = 0
         self._fetched_at: dict[str, int] = {}
         self._pages = 1
+        self._node_listeners = NodeListeners()
+        self._device_check: frozenset[str] | None = None
         self._credentials_refused = False
         self._pending: dict[ParamKey, PendingWrite] = {}
         self._confirmations = ConfirmationSchedule()
@@ -116,6 +119,24 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 hass, coro, f"{DOMAIN} command batch", eager_start=False
             ),
         )
+
+    # Listeners -----------------------------------------------------------------------
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> CALLBACK_TYPE:
+        """Listen for updates; an entity passes its node id to hear only that node."""
+        remove = super().async_add_listener(update_callback, context)
+        return self._node_listeners.add(update_callback, context, remove)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Update the entities of the nodes that changed (all when availability did)."""
+        for update_callback in self._node_listeners.targets(
+            self.data, self.last_update_success
+        ):
+            update_callback()
 
     # Polling -----------------------------------------------------------------------
 
@@ -201,13 +222,19 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             self.async_update_listeners()
 
     def _remove_stale_devices(self, cloud: Mapping[str, Node]) -> None:
+        # Devices are only made for nodes of the account: none can be stale while
+        # the account holds the same nodes as at the last look.
+        on_account = frozenset(cloud)
+        if on_account == self._device_check:
+            return
+        self._device_check = on_account
         registry = dr.async_get(self.hass)
         entry_id = self.config_entry.entry_id
         for device in dr.async_entries_for_config_entry(registry, entry_id):
             node_ids = {
                 value for domain, value in device.identifiers if domain == DOMAIN
             }
-            if node_ids and not node_ids & cloud.keys():
+            if node_ids and not node_ids & on_account:
                 LOGGER.debug(
                     "Removing device %s: no longer on the account", device.name
                 )
