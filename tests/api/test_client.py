@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 import logging
 import math
+from typing import Any
 
 import aiohttp
 import pytest
@@ -19,6 +20,7 @@ from custom_components.esp_rainmaker.api import (
     normalize_base_url,
     rate_limit,
 )
+from custom_components.esp_rainmaker.api.parser import NodePage
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 
 from .conftest import EMAIL, PASSWORD
@@ -95,6 +97,76 @@ async def test_identical_configs_share_one_object(
     hubs = {id(n.config) for n in listing.nodes.values() if n.config.device("LIV Hub")}
     lights = {id(n.config) for n in listing.nodes.values() if n.config.device("Light")}
     assert (len(hubs), len(lights)) == (1, 2)
+
+
+def count_parses(client: RainMakerClient, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the pages the client's parser reads."""
+    parsed: list[int] = []
+    parse = client._parser.page
+
+    def _counting(*args: Any, **kwargs: Any) -> NodePage:
+        parsed.append(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(client._parser, "page", _counting)
+    return parsed
+
+
+async def test_unchanged_pages_are_not_parsed_again(
+    client: RainMakerClient, cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose body did not change since the last listing keeps its nodes."""
+    ids = [cloud.add_node("switch", EMAIL).node_id for _ in range(15)]
+    first = await client.get_nodes()  # with configs
+    second = await client.get_nodes()  # without: the pages to compare against
+    parsed = count_parses(client, monkeypatch)
+
+    third = await client.get_nodes()
+    assert parsed == []
+    assert all(third.nodes[i] is second.nodes[i] for i in ids)
+    assert first.nodes.keys() == third.nodes.keys()
+
+    cloud.node(ids[-1]).reported["Switch"]["Power"] = True  # on the second page
+    fourth = await client.get_nodes()
+    assert len(parsed) == 1
+    assert fourth.nodes[ids[-1]].get("Switch", "Power") is True
+    assert fourth.nodes[ids[0]] is third.nodes[ids[0]]
+
+
+async def test_node_fetched_alone_makes_its_page_parse_again(
+    client: RainMakerClient, cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `get_node` the listing is parsed again, and the listing's state wins."""
+    node_id = cloud.add_node("switch", EMAIL).node_id
+    await client.get_nodes()
+    await client.get_nodes()
+    cloud.node(node_id).reported["Switch"]["Power"] = True
+    assert (await client.get_node(node_id)).get("Switch", "Power") is True
+    cloud.node(node_id).reported["Switch"]["Power"] = False
+    parsed = count_parses(client, monkeypatch)
+
+    listing = await client.get_nodes()
+
+    assert parsed == [1]
+    assert listing.nodes[node_id].get("Switch", "Power") is False
+
+
+async def test_pages_with_configs_are_always_parsed(
+    client: RainMakerClient, cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing with configs (hourly, or after new firmware) parses every page."""
+    cloud.add_node("switch", EMAIL)
+    await client.get_nodes()
+    await client.get_nodes()
+    parsed = count_parses(client, monkeypatch)
+    monkeypatch.setattr(client, "_configs_at", None)  # configs due again
+
+    await client.get_nodes()
+    assert parsed == [1]
+    await client.get_nodes()  # nothing to compare with: the last one had configs
+    assert parsed == [1, 1]
+    await client.get_nodes()
+    assert parsed == [1, 1]
 
 
 async def test_malformed_node_skipped_with_one_warning(

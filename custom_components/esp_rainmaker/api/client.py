@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+import hashlib
 import ipaddress
 import logging
 import re
@@ -186,6 +187,9 @@ class RainMakerClient:
         self._configs_at: float | None = None
         self._configs_outdated = False
         self._warned_malformed: set[str] = set()
+        # Pages of the last listing asked without configs: body fingerprint, result.
+        self._pages_seen: dict[str | None, tuple[bytes, NodePage]] = {}
+        self._pages_now: dict[str | None, tuple[bytes, NodePage]] = {}
 
     def __repr__(self) -> str:
         """Name the cloud only; never the credentials."""
@@ -328,6 +332,28 @@ class RainMakerClient:
         authenticated: bool = True,
         idempotent: bool | None = None,
     ) -> Any:
+        """Send one API call and decode its JSON answer (see `_request_raw`)."""
+        return _decode(
+            *await self._request_raw(
+                method,
+                path,
+                query=query,
+                body=body,
+                authenticated=authenticated,
+                idempotent=idempotent,
+            )
+        )
+
+    async def _request_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        body: Any = None,
+        authenticated: bool = True,
+        idempotent: bool | None = None,
+    ) -> tuple[int, bytes]:
         """Send one API call with rate limiting, token renewal and retries.
 
         Idempotent calls (GETs and logins) retry on 429, 5xx, timeouts and lost
@@ -370,7 +396,7 @@ class RainMakerClient:
                     await asyncio.sleep(backoff_delay(attempt))
                     continue
                 raise RainMakerConnectionError(f"The cloud answered HTTP {status}")
-            return _decode(status, raw)
+            return status, raw
 
     async def _send(
         self,
@@ -439,6 +465,7 @@ class RainMakerClient:
         start_id: str | None = None
         pages = 0
         self._parser.start_listing()
+        self._pages_now = {}
         for _ in range(MAX_PAGES):
             pages += 1
             page = await self._page(start_id, with_configs=with_configs)
@@ -459,6 +486,7 @@ class RainMakerClient:
         else:
             raise RainMakerResponseError("The node listing has too many pages")
         self._parser.finish_listing()
+        self._pages_seen = self._pages_now
         for node_id in malformed:
             nodes.pop(node_id, None)
         self._nodes = dict(nodes)
@@ -481,17 +509,47 @@ class RainMakerClient:
             query["config"] = "false"
         if start_id is not None:
             query["start_id"] = start_id
-        payload = await self._request("GET", PATH_NODES, query=query)
-        if (
-            isinstance(payload, dict)
-            and payload.get("nodes")
-            and payload.get("node_details") is None
-        ):
-            raise RainMakerResponseError("The node listing came without node details")
-        try:
-            return self._parser.page(payload, self._nodes)
-        except MalformedNodeError as err:
-            raise RainMakerResponseError(f"Unexpected node listing: {err}") from err
+        status, raw = await self._request_raw("GET", PATH_NODES, query=query)
+        fingerprint = hashlib.blake2b(raw, digest_size=16).digest()
+        page = (
+            self._unchanged_page(start_id, fingerprint)
+            if status < 300 and not with_configs
+            else None
+        )
+        if page is None:
+            payload = _decode(status, raw)
+            if (
+                isinstance(payload, dict)
+                and payload.get("nodes")
+                and payload.get("node_details") is None
+            ):
+                raise RainMakerResponseError(
+                    "The node listing came without node details"
+                )
+            try:
+                page = self._parser.page(payload, self._nodes)
+            except MalformedNodeError as err:
+                raise RainMakerResponseError(f"Unexpected node listing: {err}") from err
+        if not (with_configs or page.unconfigured or page.outdated):
+            self._pages_now[start_id] = (fingerprint, page)
+        return page
+
+    def _unchanged_page(
+        self, start_id: str | None, fingerprint: bytes
+    ) -> NodePage | None:
+        """Return the last result of a page whose body has not changed since.
+
+        Parsing the same body again would return the same nodes (the parser keeps a
+        node whose state is unchanged), as long as they are still the nodes known
+        now: a node fetched on its own since then makes the page parse again.
+        """
+        seen = self._pages_seen.get(start_id)
+        if seen is None or seen[0] != fingerprint:
+            return None
+        page = seen[1]
+        if any(self._nodes.get(node.node_id) is not node for node in page.nodes):
+            return None
+        return page
 
     async def count_nodes(self) -> int:
         """Return how many nodes the account has, with one request and no details."""
