@@ -56,6 +56,20 @@ TRIVIAL_BASES = {"Generic", "Protocol", "ABC", "object"}
 MAX_DEPTH = 8
 
 
+# What pip prints when the network, not the request, is the problem.
+NETWORK_ERRORS = (
+    "Failed to establish a new connection",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+    "Network is unreachable",
+    "No route to host",
+    "Connection refused",
+    "Max retries exceeded",
+    "ProxyError",
+    "timed out",
+)
+
+
 class OfflineError(Exception):
     """The wheel cannot be downloaded and none is cached."""
 
@@ -115,14 +129,17 @@ def _download(version: str | None, python: str, cache: Path) -> Path:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         lines = result.stderr.strip().splitlines()
-        raise OfflineError(lines[-1] if lines else "pip failed")
+        reason = lines[-1] if lines else "pip failed"
+        if any(marker in result.stderr for marker in NETWORK_ERRORS):
+            raise OfflineError(reason)
+        raise DownloadError(f"pip download failed: {reason}")
     wheels = (
         [p for p in _cached_wheels(cache) if f"-{version}-" in p.name]
         if version
         else _cached_wheels(cache)
     )
     if not wheels:
-        raise OfflineError(f"pip downloaded no wheel for {spec}")
+        raise DownloadError(f"pip downloaded no wheel for {spec}")
     return wheels[-1]
 
 
@@ -795,13 +812,18 @@ def check_portable(report: Report) -> None:
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
                 for alias in node.names:
-                    if alias.name == "voluptuous" and alias.asname not in (None, "vol"):
-                        report.warnings.append(
-                            f"{rel}:{node.lineno}: import voluptuous as vol"
+                    if alias.name == "voluptuous" and alias.asname != "vol":
+                        report.problems.append(
+                            f"{rel}:{node.lineno}: use `import voluptuous as vol`"
                         )
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
                 future += node.module == "__future__"
+                if node.module.split(".")[0] == "voluptuous":
+                    report.problems.append(
+                        f"{rel}:{node.lineno}: from voluptuous import ...; "
+                        "use `import voluptuous as vol`"
+                    )
             if any(name.split(".")[0] == "probatio" for name in names):
                 report.problems.append(
                     f"{rel}:{getattr(node, 'lineno', 0)}: imports probatio; "

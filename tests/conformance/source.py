@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 import importlib
+import inspect
 import json
 from pathlib import Path
 import re
@@ -282,12 +283,51 @@ def reachable(cls: ast.ClassDef, start: str) -> set[str]:
     return seen
 
 
-@cache
-def ha_exception_names(module: str) -> frozenset[str]:
-    """Return the names a module imports that are Home Assistant error classes."""
+def _error_class_names(module: Any) -> set[str]:
+    """Return the names of the Home Assistant error classes a module defines."""
     errors = importlib.import_module("homeassistant.exceptions")
-    names = set()
+    return {
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, type) and issubclass(value, errors.HomeAssistantError)
+    }
+
+
+@cache
+def local_exception_names() -> frozenset[str]:
+    """Return the integration's own subclasses of Home Assistant errors (any depth)."""
+    known: set[str] = set()
+    found: set[str] = set()
+    for module in module_names():
+        known |= ha_imported_exception_names(module)
+    while True:
+        more = {
+            cls.name
+            for module in module_names()
+            for cls in classes(module)
+            if base_names(cls) & (known | found) and cls.name not in found
+        }
+        if not more:
+            return frozenset(found)
+        found |= more
+
+
+@cache
+def ha_imported_exception_names(module: str) -> frozenset[str]:
+    """Return the names under which a module can reach Home Assistant error classes.
+
+    `from homeassistant.x import SomeError` gives its name (or alias); importing a
+    module that defines errors (`import homeassistant.exceptions as hae`, `from
+    homeassistant import exceptions`) gives every error class name it defines, as
+    `hae.SomeError(...)` is matched by its last name.
+    """
+    names: set[str] = set()
     for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "homeassistant":
+                    names |= _error_class_names(importlib.import_module(alias.name))
+            continue
         if not (
             isinstance(node, ast.ImportFrom)
             and node.level == 0
@@ -298,9 +338,21 @@ def ha_exception_names(module: str) -> frozenset[str]:
         imported = importlib.import_module(node.module)
         for alias in node.names:
             value = getattr(imported, alias.name, None)
-            if isinstance(value, type) and issubclass(value, errors.HomeAssistantError):
+            if value is None:
+                try:
+                    value = importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError:
+                    continue
+            if isinstance(value, type) and alias.name in _error_class_names(imported):
                 names.add(alias.asname or alias.name)
+            elif inspect.ismodule(value):
+                names |= _error_class_names(value)
     return frozenset(names)
+
+
+def ha_exception_names(module: str) -> frozenset[str]:
+    """Return the names a module can raise Home Assistant errors by (its own too)."""
+    return ha_imported_exception_names(module) | local_exception_names()
 
 
 # Quality scale ---------------------------------------------------------------------

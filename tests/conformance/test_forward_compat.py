@@ -18,7 +18,7 @@ OFFLINE = 3
 def test_newest_home_assistant() -> None:
     """Every Home Assistant name the integration uses exists in the newest release."""
     result = subprocess.run(  # noqa: S603 - our own script
-        [sys.executable, str(SCRIPT)],
+        [sys.executable, str(SCRIPT), "--strict"],
         capture_output=True,
         text=True,
         timeout=600,

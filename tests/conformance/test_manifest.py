@@ -128,9 +128,9 @@ def test_urls() -> None:
     """The documentation and issue_tracker URLs are https, not home-assistant.io's."""
     data = manifest()
     assert _https_url(data["documentation"])
-    assert not data["documentation"].startswith(
-        "https://www.home-assistant.io/integrations"
-    )
+    host = (urlparse(data["documentation"]).hostname or "").lower()
+    assert host != "home-assistant.io"
+    assert not host.endswith(".home-assistant.io")
     assert _https_url(data["issue_tracker"])
 
 
