@@ -49,12 +49,14 @@ def expects_reports[F: Callable[..., Any]](test: F) -> F:
 
 
 class _Collector(logging.Handler):
+    """Keep the reports only: long tests (the soak) log many thousand records."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
+        self.reports: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        self.reports += offending([record])
 
 
 @pytest.fixture(autouse=True)
@@ -75,5 +77,7 @@ def fail_on_deprecation_reports(request: pytest.FixtureRequest) -> Generator[Non
         yield
     finally:
         root.removeHandler(collector)
-    if reports := offending(collector.records):
-        pytest.fail("Home Assistant reported deprecated usage:\n" + "\n".join(reports))
+    if collector.reports:
+        pytest.fail(
+            "Home Assistant reported deprecated usage:\n" + "\n".join(collector.reports)
+        )
