@@ -9,7 +9,7 @@ cloud ever issued is looked for in everything a user or a bug report could see.
 
 # Diagnostics imports the Supervisor client, whose mashumaro models cannot be built
 # under a frozen clock: import it while time still runs.
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 import logging
 import traceback
 from typing import Any
@@ -50,14 +50,13 @@ from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 from tests.common import node_id_named, tick
 from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
+from tests.reliability.leaks import LOGGERS, LeakFinder, find_leaks
 
 WRONG_PASSWORD = "Wr0ng-Horse-Battery"
 NEW_PASSWORD = "N3w-Staple-Secret"
 PASSWORDS = (DEMO_PASSWORD, WRONG_PASSWORD, NEW_PASSWORD)
 COFFEE = "switch.coffee_maker"
 PUT_PATH = "/v1/user/nodes/params"
-# Loggers that could have their own level: force all of them to DEBUG.
-LOGGERS = ("", "custom_components", "homeassistant", "aiohttp", "rainmaker_emulator")
 
 
 @pytest.fixture
@@ -94,17 +93,6 @@ def exception_texts(err: BaseException) -> Iterator[str]:
             yield repr(current.translation_placeholders)
         current = current.__cause__ or current.__context__
     yield "".join(traceback.format_exception(err))
-
-
-def find_leaks(texts: Iterable[str], secrets: Iterable[str]) -> list[str]:
-    """Describe every secret found in any text (secrets shortened in the report)."""
-    wanted = [secret for secret in set(secrets) if secret]
-    return [
-        f"{secret[:6]}… in {text[:120]!r}"
-        for text in texts
-        for secret in wanted
-        if secret in text
-    ]
 
 
 def issued(cloud: Cloud) -> list[str]:
@@ -354,3 +342,23 @@ def test_leak_finder_is_not_vacuous(caplog: pytest.LogCaptureFixture) -> None:
     assert find_leaks([str(raised.value)], [secret]) == []
     assert find_leaks(exception_texts(raised.value), [secret])
     assert find_leaks(["nothing here"], [secret, ""]) == []
+
+
+def test_every_scenario_is_scanned(
+    cloud: Cloud, no_secret_in_any_log: None, request: pytest.FixtureRequest
+) -> None:
+    """The suite-wide finder is installed, at DEBUG, and sees the cloud's secrets."""
+    finders = [h for h in logging.getLogger().handlers if isinstance(h, LeakFinder)]
+    assert len(finders) == 1
+    finder = finders[0]
+    account = cloud.add_account("leak@example.com", "Leaky-Pass-99")
+    logging.getLogger("homeassistant.components.test").debug(
+        "signed in with %s", account.password
+    )
+    error = ValueError(account.password)
+    logging.getLogger("aiohttp.client").debug("failed", exc_info=error)
+    assert {leak.split(":")[0] for leak in finder.leaks} == {
+        "homeassistant.components.test",  # in the message and its arguments
+        "aiohttp.client",  # in the traceback
+    }
+    finder.leaks.clear()  # the autouse check would fail this test otherwise
