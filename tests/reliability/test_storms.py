@@ -61,11 +61,17 @@ async def test_command_storm(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """500 calls over 10 s across 50 switches: few writes, all confirmed, bucket kept."""
+    """500 calls over 10 s across 50 switches: few writes, all confirmed, bucket kept.
+
+    Afterwards no task or socket is left behind.
+    """
     rng = random.Random(6)
     entity_ids = [f"switch.coffee_maker_{number}" for number in range(1, SWITCHES + 1)]
     wanted: dict[str, bool] = {}
     calls: list[asyncio.Task[None]] = []
+    await tick(hass, freezer, 30)
+    sockets = open_sockets()
+    tasks = len(asyncio.all_tasks())
     await admin.reset_stats()
 
     for _ in range(WAVES):
@@ -101,6 +107,9 @@ async def test_command_storm(
     assert puts <= WAVES
     await assert_request_rate(admin)
     assert_clean_log(caplog, transitions=0)
+    await tick(hass, freezer, 30)
+    assert open_sockets() <= sockets + 2
+    assert len(asyncio.all_tasks()) <= tasks
 
 
 async def test_command_storm_during_an_outage(
