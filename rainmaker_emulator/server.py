@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 import ipaddress
+import ssl
 from types import TracebackType
 from typing import Self
 
@@ -117,18 +118,28 @@ class EmulatorServer:
     """
 
     def __init__(
-        self, cloud: Cloud | None = None, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        cloud: Cloud | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        """Serve `cloud` (a new empty one by default); port 0 picks a free port."""
+        """Serve `cloud` (a new empty one by default); port 0 picks a free port.
+
+        With `ssl_context` the server speaks HTTPS (to test certificate checks).
+        """
         self.cloud = cloud or Cloud()
         self.host = host
         self.port = port
+        self.ssl_context = ssl_context
         self._runner: web.AppRunner | None = None
 
     @property
     def url(self) -> str:
         """Base URL of the running server."""
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     async def start(self) -> None:
         """Start listening."""
@@ -139,7 +150,9 @@ class EmulatorServer:
             shutdown_timeout=0.5,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(
+            self._runner, self.host, self.port, ssl_context=self.ssl_context
+        )
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 

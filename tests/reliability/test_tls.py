@@ -1,11 +1,21 @@
 """TLS: HTTPS is required off loopback, and certificate checks are never turned off."""
 
 import ast
-from collections.abc import Generator, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Generator, Iterator
+from datetime import UTC, datetime, timedelta
+from ipaddress import ip_address
 from pathlib import Path
 import re
+import ssl
+import threading
 from unittest.mock import patch
 
+import aiohttp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -17,11 +27,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.esp_rainmaker.api import (
     KNOWN_CLOUDS,
     RainMakerClient,
+    RainMakerConnectionError,
     RainMakerValidationError,
     normalize_base_url,
 )
 from custom_components.esp_rainmaker.const import DOMAIN
-from rainmaker_emulator import EmulatorAdmin, EmulatorServer
+from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "esp_rainmaker"
@@ -293,3 +304,123 @@ async def test_running_client_uses_verifying_session(
     assert session_factory_spy == [((hass,), {})]
     assert client._session is async_get_clientsession(hass)
     assert client._session is not async_get_clientsession(hass, verify_ssl=False)
+
+
+# Certificates, checked live ------------------------------------------------------------
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (no authority trusts it) and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def https_emulator(
+    socket_enabled: None,
+    cloud: Cloud,
+    demo_user_id: str,
+    self_signed: tuple[Path, Path],
+) -> Iterator[EmulatorServer]:
+    """The demo account served over HTTPS with the untrusted certificate.
+
+    In a thread with its own event loop: the server's side of each refused handshake
+    is an error of that loop, not of Home Assistant's.
+    """
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*self_signed)
+    server = EmulatorServer(cloud, ssl_context=context)
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda loop, context: None)
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+
+
+@pytest.fixture
+async def trusting_session(
+    self_signed: tuple[Path, Path],
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """A session that trusts the self-signed certificate (the positive control)."""
+    context = ssl.create_default_context(cafile=self_signed[0])
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(ssl=context)
+    ) as session:
+        yield session
+
+
+async def test_untrusted_certificate_refused(
+    hass: HomeAssistant,
+    https_emulator: EmulatorServer,
+    trusting_session: aiohttp.ClientSession,
+) -> None:
+    """A cloud whose certificate no authority vouches for never gets the password.
+
+    The same server, trusted explicitly, answers the same login: the refusal is the
+    certificate check, not a broken server.
+    """
+    admin = EmulatorAdmin(trusting_session, https_emulator.url)
+    trusted = RainMakerClient(
+        https_emulator.url, DEMO_EMAIL, DEMO_PASSWORD, session=trusting_session
+    )
+    assert (await trusted.login()).access_token
+    await admin.reset_stats()
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_URL: https_emulator.url,
+            CONF_USERNAME: DEMO_EMAIL,
+            CONF_PASSWORD: DEMO_PASSWORD,
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    client = RainMakerClient(
+        https_emulator.url,
+        DEMO_EMAIL,
+        DEMO_PASSWORD,
+        session=async_get_clientsession(hass),
+    )
+    with pytest.raises(RainMakerConnectionError, match="Certificate"):
+        await client.login()
+    # The handshake failed before any request reached the server.
+    assert (await admin.stats())["total"] == 0
