@@ -234,6 +234,39 @@ async def test_expired_token_mid_stream_refreshes_and_retries(
     assert len(token_log) == 2
 
 
+async def test_token_expiring_between_pages(
+    emulator: EmulatorServer, cloud: Cloud, account: str, admin: EmulatorAdmin
+) -> None:
+    """A token expiring between two pages of a listing: that page is asked again."""
+    cloud.seed(EMAIL, PASSWORD, switches=25)  # three pages
+    pages = 0
+
+    async def after_request(
+        session: aiohttp.ClientSession,
+        context: object,
+        params: aiohttp.TraceRequestEndParams,
+    ) -> None:
+        nonlocal pages
+        if params.method == "GET" and params.url.path == "/v1/user/nodes":
+            pages += 1
+            if pages == 1:
+                cloud.clock.advance(4000)  # the cloud's clock runs past the token
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(after_request)
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        client = RainMakerClient(emulator.url, EMAIL, PASSWORD, session=session)
+        await client.login()
+        await admin.reset_stats()
+
+        listing = await client.get_nodes()
+
+    assert len(listing.nodes) == 25
+    assert listing.malformed == frozenset()
+    assert await admin.count(NODES) == 4  # three pages, the second one twice
+    assert await admin.count(LOGIN) == 1  # one refresh, no password login
+
+
 async def test_clock_expiry_on_the_cloud_side(
     client: RainMakerClient, admin: EmulatorAdmin
 ) -> None:
