@@ -50,7 +50,7 @@ from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 from tests.common import node_id_named, tick
 from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
-from tests.reliability.leaks import LOGGERS, LeakFinder, find_leaks
+from tests.reliability.leaks import LOGGERS, LeakFinder, find_leaks, record_texts
 
 WRONG_PASSWORD = "Wr0ng-Horse-Battery"
 NEW_PASSWORD = "N3w-Staple-Secret"
@@ -71,13 +71,7 @@ def log_texts(caplog: pytest.LogCaptureFixture) -> Iterator[str]:
     """The captured log as text, and each record's message, arguments and traceback."""
     yield caplog.text
     for record in caplog.records:
-        yield record.getMessage()
-        yield repr(record.args)
-        if record.exc_info and record.exc_info[1] is not None:
-            yield "".join(traceback.format_exception(record.exc_info[1]))
-        for text in (record.exc_text, record.stack_info):
-            if text:
-                yield text
+        yield from record_texts(record)
 
 
 def exception_texts(err: BaseException) -> Iterator[str]:
