@@ -274,37 +274,26 @@ async def test_seven_days(
     rng = random.Random(20261122)
     journal = Journal()
     nodes = sorted(cloud.nodes)
+
+    async def live(days: int) -> None:
+        await live_through(days * 86400, hass, admin, freezer, rng, journal, nodes)
+
     handler = RecordingHandler()
     ours = logging.getLogger(OURS)
     ours.addHandler(handler)
     ours.setLevel(logging.DEBUG)
     try:
         await admin.reset_stats()
-        untraced = DAYS - TRACED_DAYS
-        await live_through(
-            SETTLE_DAYS * 86400, hass, admin, freezer, rng, journal, nodes
-        )
+        await live(SETTLE_DAYS)
         tasks = len(asyncio.all_tasks())
         sockets = open_sockets()
         objects = live_objects(request)
-        await live_through(
-            (untraced - SETTLE_DAYS) * 86400, hass, admin, freezer, rng, journal, nodes
-        )
+        await live(DAYS - TRACED_DAYS - SETTLE_DAYS)
         tracemalloc.start()
         try:
-            await live_through(
-                (TRACED_DAYS - MEASURED_DAYS) * 86400,
-                hass,
-                admin,
-                freezer,
-                rng,
-                journal,
-                nodes,
-            )
+            await live(TRACED_DAYS - MEASURED_DAYS)
             before = traced_product_memory(request)
-            await live_through(
-                MEASURED_DAYS * 86400, hass, admin, freezer, rng, journal, nodes
-            )
+            await live(MEASURED_DAYS)
             growth = traced_product_memory(request).compare_to(before, "lineno")
             del before  # its traces would count as live objects below
         finally:
