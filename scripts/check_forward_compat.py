@@ -1,6 +1,7 @@
 """Check the integration against the newest Home Assistant release on PyPI.
 
-The tests run on the oldest supported Home Assistant (see requirements_test.txt);
+The tests run on the oldest supported Home Assistant and on the newest that the
+test plugin supports (scripts/legs.py); a newer release may already be out:
 this script looks ahead. It downloads the newest `homeassistant` wheel (no install:
 it needs a newer Python) and checks, by parsing the wheel's sources with `ast`:
 
@@ -14,16 +15,17 @@ it needs a newer Python) and checks, by parsing the wheel's sources with `ast`:
   .async_update_entry`, `entry.runtime_data`, ...) exist, where the classes can be
   resolved statically;
 * the portable forms are used: `async_setup_entry`/`async_unload_entry` annotated
-  `-> bool`, `import voluptuous as vol` (not probatio).
+  `-> bool`, `import voluptuous as vol` at run time (probatio, which newer
+  releases put in voluptuous's place, only for type checking).
 
 Usage:
-    .venv/bin/python scripts/check_forward_compat.py [--max-age HOURS] [--wheel PATH]
+    scripts/leg run newest python scripts/check_forward_compat.py [--max-age HOURS] [--wheel PATH]
                                                     [--against DIR] [--strict]
 
 Exit codes: 0 compatible (warnings allowed unless --strict), 1 problems found,
 3 offline (the wheel could not be downloaded and none is cached).
 
-The wheel is cached in .venv/forward-compat/; within --max-age hours (default 24)
+The wheel is cached in .legs/forward-compat/; within --max-age hours (default 24)
 of the last check no network is used.
 """
 
@@ -46,7 +48,7 @@ import zipfile
 
 ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION = ROOT / "custom_components" / "esp_rainmaker"
-CACHE = ROOT / ".venv" / "forward-compat"
+CACHE = ROOT / ".legs" / "forward-compat"
 PYPI_JSON = "https://pypi.org/pypi/homeassistant/json"
 EXIT_PROBLEMS = 1
 EXIT_OFFLINE = 3
@@ -788,6 +790,13 @@ def _all_classes(resolver: Resolver, classes: list[ClassRef]) -> list[ClassRef]:
 # Portable forms ------------------------------------------------------------------------
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """Tell whether an `if` test is `TYPE_CHECKING` (or `typing.TYPE_CHECKING`)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
 def check_portable(report: Report) -> None:
     """Check the forms that work on old and new Home Assistant alike."""
     init = ast.parse((INTEGRATION / "__init__.py").read_text("utf-8"))
@@ -807,6 +816,13 @@ def check_portable(report: Report) -> None:
     future = 0
     for _, path, module_tree in integration_modules():
         rel = path.relative_to(ROOT)
+        typing_only = {
+            id(child)
+            for node in ast.walk(module_tree)
+            if isinstance(node, ast.If) and _is_type_checking(node.test)
+            for statement in node.body
+            for child in ast.walk(statement)
+        }
         for node in ast.walk(module_tree):
             names: list[str] = []
             if isinstance(node, ast.Import):
@@ -824,7 +840,9 @@ def check_portable(report: Report) -> None:
                         f"{rel}:{node.lineno}: from voluptuous import ...; "
                         "use `import voluptuous as vol`"
                     )
-            if any(name.split(".")[0] == "probatio" for name in names):
+            if id(node) not in typing_only and any(
+                name.split(".")[0] == "probatio" for name in names
+            ):
                 report.problems.append(
                     f"{rel}:{getattr(node, 'lineno', 0)}: imports probatio; "
                     "use `import voluptuous as vol`"

@@ -7,7 +7,8 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from .api import RainMakerClient, RainMakerValidationError, TokenBucket, TokenSet
-from .const import CONF_SCAN_INTERVAL, CONF_TOKENS, DATA_LIMITERS, DOMAIN
+from .compat import async_reload_on_options_change
+from .const import CONF_TOKENS, DATA_LIMITERS, DOMAIN
 from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
 
 PLATFORMS: list[Platform] = [
@@ -55,18 +56,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    async_reload_on_options_change(hass, entry)
     return True
-
-
-async def _async_entry_updated(
-    hass: HomeAssistant, entry: RainMakerConfigEntry
-) -> None:
-    """Reload when the options change (token updates need nothing)."""
-    interval = entry.runtime_data.update_interval
-    wanted = entry.options.get(CONF_SCAN_INTERVAL)
-    if wanted is not None and (interval is None or interval.total_seconds() != wanted):
-        hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) -> bool:

@@ -24,7 +24,6 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 
 from .api import (
     KNOWN_CLOUDS,
@@ -35,6 +34,7 @@ from .api import (
     RainMakerValidationError,
     normalize_base_url,
 )
+from .compat import OptionsFlowWithReload, vol
 from .const import (
     CONF_SCAN_INTERVAL,
     CONF_TOKENS,
@@ -189,8 +189,8 @@ class RainMakerConfigFlow(ConfigFlow, domain=DOMAIN):
         return RainMakerOptionsFlow()
 
 
-class RainMakerOptionsFlow(OptionsFlow):
-    """How often to poll the cloud."""
+class RainMakerOptionsFlow(OptionsFlowWithReload):
+    """How often to poll the cloud (the entry reloads when it changes)."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

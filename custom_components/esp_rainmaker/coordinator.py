@@ -238,7 +238,8 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 LOGGER.debug(
                     "Removing device %s: no longer on the account", device.name
                 )
-                registry.async_update_device(device.id, remove_config_entry_id=entry_id)
+                # Only this entry has devices with our identifiers.
+                registry.async_remove_device(device.id)
 
     # Optimistic state ----------------------------------------------------------------
 

@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-import voluptuous as vol
 
+from .compat import RepairsFlowResult, vol
 from .const import DOMAIN
 from .mapping import reboot_param
 
@@ -22,13 +21,13 @@ class RebootHubRepairFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Start with the confirmation."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Reboot the hub when the user confirms."""
         if user_input is not None:
             entry = self.hass.config_entries.async_get_entry(self._entry_id)

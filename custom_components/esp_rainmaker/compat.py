@@ -1,0 +1,63 @@
+"""What differs between the Home Assistant releases the integration supports.
+
+The oldest is the release hacs.json declares (2025.4); the newest is the current
+one. Each name here means the same on all of them. Types come from the newest
+release, which is what mypy checks against.
+"""
+
+from typing import TYPE_CHECKING, Final
+
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant, callback
+
+if TYPE_CHECKING:
+    # Newer releases validate with probatio, which mirrors voluptuous's API and,
+    # from `import homeassistant` on, is what `import voluptuous` returns.
+    from homeassistant.components.repairs import RepairsFlowResult
+    import probatio as vol
+else:
+    from homeassistant.components import repairs
+    from homeassistant.data_entry_flow import FlowResult
+    import voluptuous as vol
+
+    # Newer releases give repair flows a result type of their own.
+    RepairsFlowResult = getattr(repairs, "RepairsFlowResult", FlowResult)
+
+# Newer releases reload an entry themselves when an OptionsFlowWithReload changes
+# its options, and report integrations that reload from an update listener (that
+# stops working in 2026.12). Older releases have no such flow: there, an update
+# listener reloads the entry when its options change.
+OPTIONS_FLOW_RELOADS: Final = hasattr(config_entries, "OptionsFlowWithReload")
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import OptionsFlowWithReload
+else:
+    OptionsFlowWithReload = getattr(
+        config_entries, "OptionsFlowWithReload", config_entries.OptionsFlow
+    )
+
+
+@callback
+def async_reload_on_options_change(
+    hass: HomeAssistant, entry: config_entries.ConfigEntry
+) -> None:
+    """Reload `entry` when its options change, where the options flow does not."""
+    if OPTIONS_FLOW_RELOADS:
+        return
+    options = dict(entry.options)
+
+    async def _updated(hass: HomeAssistant, entry: config_entries.ConfigEntry) -> None:
+        # Token renewals update the entry's data too; only options need a reload.
+        if entry.options != options:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(entry.add_update_listener(_updated))
+
+
+__all__ = [
+    "OPTIONS_FLOW_RELOADS",
+    "OptionsFlowWithReload",
+    "RepairsFlowResult",
+    "async_reload_on_options_change",
+    "vol",
+]
