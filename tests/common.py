@@ -7,11 +7,13 @@ import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     get_scheduled_timer_handles,
 )
 
+from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud
 
 DRAIN_ROUNDS = 2000
@@ -79,3 +81,22 @@ def node_id_named(cloud: Cloud, name: str) -> str:
             if params.get("Name") == name:
                 return node_id
     raise KeyError(name)
+
+
+def node_device(hass: HomeAssistant, node_id: str) -> dr.DeviceEntry | None:
+    """Return the device of a node.
+
+    Looks through the devices of the integration's entries: newer Home Assistant
+    releases deprecate looking a device up by its identifiers alone, and older ones
+    lack the per-entry lookup that replaces it.
+    """
+    registry = dr.async_get(hass)
+    return next(
+        (
+            device
+            for entry in hass.config_entries.async_entries(DOMAIN)
+            for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+            if (DOMAIN, node_id) in device.identifiers
+        ),
+        None,
+    )

@@ -9,7 +9,6 @@ from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 # Import the integration first, so `custom_components` resolves to this repository
@@ -19,6 +18,8 @@ from custom_components.esp_rainmaker import PLATFORMS
 from custom_components.esp_rainmaker.api import rate_limit
 from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, Settings
+
+from .snapshot_extension import PortableSnapshotExtension
 
 
 @pytest.fixture(autouse=True)
@@ -40,8 +41,8 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots with Home Assistant's serializer (registry entries, states, ...)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    """Snapshots with Home Assistant's serializer, registry entries made portable."""
+    return snapshot.use_extension(PortableSnapshotExtension)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin
 
-from .common import node_id_named, tick
+from .common import node_device, node_id_named, tick
 from .conftest import DEMO_EMAIL, DEMO_PASSWORD
 
 NODES = "GET /v1/user/nodes"
@@ -137,18 +137,17 @@ async def test_new_and_removed_nodes(
     admin: EmulatorAdmin,
     cloud: Cloud,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """New nodes get entities without a reload; nodes gone lose their device."""
     node_id = await admin.add_node("plug", DEMO_EMAIL, name="Kettle")
     await tick(hass, freezer, 30)
     assert hass.states.get("switch.kettle").state == STATE_OFF
-    assert device_registry.async_get_device(identifiers={(DOMAIN, node_id)}) is not None
+    assert node_device(hass, node_id) is not None
 
     await admin.remove_node(node_id)
     await tick(hass, freezer, 30)
-    assert device_registry.async_get_device(identifiers={(DOMAIN, node_id)}) is None
+    assert node_device(hass, node_id) is None
     assert entity_registry.async_get("switch.kettle") is None
     assert hass.states.get("switch.kettle") is None
 
@@ -163,7 +162,6 @@ async def test_malformed_node_is_kept(
     admin: EmulatorAdmin,
     cloud: Cloud,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A node that turns unreadable keeps its device and last state; one warning."""
@@ -173,7 +171,7 @@ async def test_malformed_node_is_kept(
     for _ in range(3):
         await tick(hass, freezer, 30)
 
-    assert device_registry.async_get_device(identifiers={(DOMAIN, node_id)}) is not None
+    assert node_device(hass, node_id) is not None
     assert hass.states.get(COFFEE).state == STATE_OFF
     assert hass.states.get("switch.patio_repellers").state == STATE_OFF
     warnings = [

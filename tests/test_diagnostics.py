@@ -6,7 +6,6 @@ from typing import Any
 
 import aiohasupervisor  # noqa: F401
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -17,10 +16,10 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
+from custom_components.esp_rainmaker.const import CONF_TOKENS
 from rainmaker_emulator import Cloud, EmulatorServer
 
-from .common import node_id_named
+from .common import node_device, node_id_named
 from .conftest import DEMO_EMAIL, DEMO_PASSWORD
 
 
@@ -65,13 +64,12 @@ async def test_device_diagnostics(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client: ClientSessionGenerator,
-    device_registry: dr.DeviceRegistry,
     cloud: Cloud,
     snapshot: SnapshotAssertion,
 ) -> None:
     """A hub's diagnostics show its configuration and values, without its Hub ID."""
     node_id = node_id_named(cloud, "Patio")
-    device = device_registry.async_get_device(identifiers={(DOMAIN, node_id)})
+    device = node_device(hass, node_id)
     assert device is not None
 
     diagnostics = await get_diagnostics_for_device(

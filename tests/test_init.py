@@ -1,6 +1,7 @@
 """Setup, unload, setup failures, token persistence, devices and their removal."""
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.config import device_registry as config_devices
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
@@ -18,10 +19,17 @@ from custom_components.esp_rainmaker.const import (
 )
 from rainmaker_emulator import Cloud, EmulatorAdmin
 
-from .common import node_id_named, tick
+from .common import node_device, node_id_named, tick
 from .conftest import DEMO_EMAIL
 
 LOGIN = "POST /v1/login2"
+# What the device page sends to delete a device: newer releases (a device has one
+# config entry) remove the device, older ones remove it from one config entry.
+REMOVE_DEVICE = (
+    "config/device_registry/remove"
+    if hasattr(config_devices, "websocket_remove_device")
+    else "config/device_registry/remove_config_entry"
+)
 
 
 async def test_setup_and_unload(
@@ -125,49 +133,52 @@ async def test_devices(
 async def test_options_change_reloads(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """A new poll interval takes effect at once (the entry reloads)."""
+    """A new poll interval set in the options takes effect at once (the entry reloads).
+
+    Newer releases reload through the options flow, older ones through an update
+    listener; either way a token renewal (a change of the entry's data) does not.
+    """
+    coordinator = init_integration.runtime_data
     hass.config_entries.async_update_entry(
-        init_integration, options={CONF_SCAN_INTERVAL: 120}
+        init_integration, data={**init_integration.data, "unrelated": True}
+    )
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data is coordinator
+
+    flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+    await hass.config_entries.options.async_configure(
+        flow["flow_id"], {CONF_SCAN_INTERVAL: 120}
     )
     await hass.async_block_till_done()
 
-    coordinator = init_integration.runtime_data
-    assert coordinator.update_interval is not None
-    assert coordinator.update_interval.total_seconds() == 120
+    reloaded = init_integration.runtime_data
+    assert reloaded is not coordinator
+    assert reloaded.update_interval is not None
+    assert reloaded.update_interval.total_seconds() == 120
 
 
 async def test_remove_device(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
-    device_registry: dr.DeviceRegistry,
     cloud: Cloud,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
     """A device can be removed by the user only once its node left the account."""
     assert await async_setup_component(hass, "config", {})
     node_id = node_id_named(cloud, "Patio")
-    device = device_registry.async_get_device(identifiers={(DOMAIN, node_id)})
+    device = node_device(hass, node_id)
     assert device is not None
     client = await hass_ws_client(hass)
+    remove = {"type": REMOVE_DEVICE, "device_id": device.id}
+    if REMOVE_DEVICE.endswith("remove_config_entry"):
+        remove["config_entry_id"] = init_integration.entry_id
 
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": init_integration.entry_id,
-            "device_id": device.id,
-        }
-    )
+    await client.send_json_auto_id(remove)
     response = await client.receive_json()
     assert not response["success"]
 
     init_integration.runtime_data.data.pop(node_id)
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": init_integration.entry_id,
-            "device_id": device.id,
-        }
-    )
+    await client.send_json_auto_id(remove)
     response = await client.receive_json()
     assert response["success"]
 

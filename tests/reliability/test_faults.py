@@ -30,7 +30,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -40,7 +40,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin
-from tests.common import node_id_named, tick
+from tests.common import node_device, node_id_named, tick
 from tests.conftest import DEMO_EMAIL, FROZEN_AT
 from tests.reliability.faults import HTML, LISTING, TRANSIENT_FAULTS
 from tests.reliability.invariants import (
@@ -385,13 +385,12 @@ async def test_nodes_offline_added_removed(
     admin: EmulatorAdmin,
     cloud: Cloud,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Connectivity changes and the account's membership change without log noise."""
     before = entity_states(hass, init_integration)
     patio = node_id_named(cloud, "Patio")
-    patio_device = device_registry.async_get_device(identifiers={(DOMAIN, patio)})
+    patio_device = node_device(hass, patio)
     assert patio_device is not None
     patio_entities = {
         e.entity_id
@@ -421,7 +420,7 @@ async def test_nodes_offline_added_removed(
     assert hass.states.get("switch.kettle").state == STATE_OFF  # type: ignore[union-attr]
     await admin.remove_node(kettle)
     await tick(hass, freezer, POLL)
-    assert device_registry.async_get_device(identifiers={(DOMAIN, kettle)}) is None
+    assert node_device(hass, kettle) is None
     assert hass.states.get("switch.kettle") is None
     assert_same_states(before, entity_states(hass, init_integration))
 

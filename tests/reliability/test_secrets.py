@@ -30,7 +30,6 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import CLIENT_ID, MockUser
@@ -48,7 +47,7 @@ from custom_components.esp_rainmaker.api import (
 )
 from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
-from tests.common import node_id_named, tick
+from tests.common import node_device, node_id_named, tick
 from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
 from tests.reliability.leaks import LOGGERS, LeakFinder, find_leaks, record_texts
 
@@ -140,7 +139,6 @@ async def test_no_secret_leaks_through_a_whole_lifecycle(
     demo_user_id: str,
     hass_client: ClientSessionGenerator,
     hass_admin_user: MockUser,
-    device_registry: dr.DeviceRegistry,
     debug_log: pytest.LogCaptureFixture,
 ) -> None:
     """Flows, polls, expiry, revocation, failed writes, reauth, diagnostics: no secret shows."""
@@ -212,9 +210,7 @@ async def test_no_secret_leaks_through_a_whole_lifecycle(
     # Diagnostics of the entry and of a hub.
     client = await fresh_client(hass, hass_client, hass_admin_user)
     entry_diagnostics = await get_diagnostics_for_config_entry(hass, client, entry)
-    device = device_registry.async_get_device(
-        identifiers={(DOMAIN, node_id_named(cloud, "Patio"))}
-    )
+    device = node_device(hass, node_id_named(cloud, "Patio"))
     assert device is not None
     device_diagnostics = await get_diagnostics_for_device(hass, client, entry, device)
 

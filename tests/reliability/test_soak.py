@@ -92,12 +92,18 @@ class RecordingHandler(logging.Handler):
         self.lines: list[str] = []
         self.levels: Counter[int] = Counter()
         self.tracebacks = 0
+        self.debug_tracebacks = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         """Remember the message, its level and whether it carried a traceback."""
         self.lines.append(self.format(record))
         self.levels[record.levelno] += 1
-        self.tracebacks += record.exc_info is not None
+        if record.exc_info is None:
+            return
+        if record.levelno > logging.DEBUG:
+            self.tracebacks += 1
+        else:
+            self.debug_tracebacks += 1
 
 
 @dataclass
@@ -347,8 +353,10 @@ async def test_seven_days(
         ours.removeHandler(handler)
         ours.setLevel(logging.NOTSET)
 
-    # A short, clean log with no secret in it, at any level.
+    # A short, clean log with no secret in it, at any level. Newer Home Assistant
+    # releases add the error's traceback at DEBUG when an outage starts.
     assert handler.tracebacks == 0
+    assert handler.debug_tracebacks <= journal.outages
     # One line when the cloud becomes unreachable, one when it is back.
     loud = sum(
         count for level, count in handler.levels.items() if level >= logging.INFO
