@@ -1,6 +1,6 @@
 """Benchmark the integration against the emulator, side by side with pythermacell.
 
-Run through `scripts/bench` (it prepares both virtual environments):
+Run through `scripts/bench` (it prepares the newest test leg and the peer's venv):
 
     scripts/bench            # N = 1, 10, 50, 200, 1000 (about 15 minutes)
     scripts/bench --quick    # N = 10 and 50 (under 2 minutes)
@@ -23,6 +23,7 @@ import logging
 import math
 import os
 from pathlib import Path
+import platform
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,7 @@ import aiohttp
 from aiohttp.resolver import ThreadedResolver
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
@@ -47,7 +49,7 @@ from custom_components.esp_rainmaker.coordinator import RainMakerCoordinator
 from rainmaker_emulator import EmulatorAdmin
 
 ROOT = Path(__file__).resolve().parents[1]
-PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
+PEER_PYTHON = ROOT / ".legs" / "newest" / "peer" / "bin" / "python"
 PASSWORD = "bench-pass-1234"
 PAGE_SIZE = 10
 PEER_LIMITED_MAX_N = (
@@ -606,6 +608,14 @@ def smoke_failures(figures: list[Figure], sizes: list[int]) -> Iterator[str]:
             yield f"scene_puts at N={f.n} is {f.value}, expected at most 2"
 
 
+def environment() -> str:
+    """Name what the figures were measured on."""
+    return (
+        f"Measured on Home Assistant {ha_version} with Python "
+        f"{platform.python_version()} ({os.cpu_count()} cores)."
+    )
+
+
 def write_docs(markdown: str) -> None:
     """Replace the table between the markers in docs/PERFORMANCE.md."""
     text = DOCS.read_text()
@@ -660,7 +670,7 @@ async def main() -> int:
             await bench.run()
     finally:
         emulator.stop()
-    markdown = table(bench.figures)
+    markdown = f"{environment()}\n\n{table(bench.figures)}"
     print()
     print(markdown)
     if args.write_docs:

@@ -1,4 +1,4 @@
-"""Drive the peer library (pythermacell) against the emulator; runs in .venv-peer.
+"""Drive the peer library (pythermacell) against the emulator; runs in .legs/newest/peer.
 
 Prints one JSON object: wall times of repeated runs and what each run returned.
 The client is built the way the thermacell_liv integration builds it (username,

@@ -4,9 +4,9 @@ The mark is a raindrop (the "rain" of RainMaker) in a blue gradient holding a wh
 microchip (the ESP32 the devices run on). It is drawn at four times the target size
 and scaled down, so edges stay smooth; shapes are bold enough to read at 32 px.
 
-    .venv/bin/python scripts/draw_brand.py
+    scripts/leg run newest python scripts/draw_brand.py
 
-Needs Pillow (a Home Assistant dependency, so it is in .venv). The PNGs are
+Needs Pillow (a Home Assistant dependency, so it is in every test leg). The PNGs are
 committed; nothing runs this script at run time.
 """
 

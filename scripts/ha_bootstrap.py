@@ -12,7 +12,7 @@ Used by `scripts/develop` (as a command) and by the E2E test (as a module):
 Every step is idempotent: a second run against the same config directory
 reuses the onboarded owner and the existing config entry.
 
-    .venv/bin/python scripts/ha_bootstrap.py --ha-url http://127.0.0.1:8123 --cloud-url http://127.0.0.1:8089
+    scripts/leg run newest python scripts/ha_bootstrap.py --ha-url http://127.0.0.1:8123 --cloud-url http://127.0.0.1:8089
 """
 
 import argparse

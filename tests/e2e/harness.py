@@ -16,7 +16,7 @@ import sys
 import time
 from typing import IO, Self
 
-from scripts import ha_bootstrap
+from scripts import ha_bootstrap, ha_http
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -45,9 +45,6 @@ CHROMIUM_ARGS = [
 HA_CONFIGURATION = """\
 frontend:
 config:
-http:
-  server_host: 127.0.0.1
-  server_port: {port}
 logger:
   default: warning
   logs:
@@ -198,7 +195,7 @@ class HomeAssistant:
             (stub / "__init__.py").write_text('"""Disabled in the E2E test."""\n')
         port = free_port()
         (config_dir / "configuration.yaml").write_text(
-            HA_CONFIGURATION.format(port=port)
+            HA_CONFIGURATION + ha_http.configure_http(config_dir, "127.0.0.1", port)
         )
         process = Process.start(
             "Home Assistant",

@@ -93,17 +93,18 @@ def test_set_up_account_and_switch_repellers(
     ).click()
     page.wait_for_url("**/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
-    page.get_by_label("Search for a brand name").fill("ESP RainMaker")
+    page.get_by_placeholder("Search for a brand name").fill("ESP RainMaker")
     page.get_by_text("ESP RainMaker", exact=True).click()
 
-    # The account form; the cloud field is a dropdown that also takes any address.
+    # The account form; the cloud field is a picker that also takes any address.
     dialog = page.locator("dialog-data-entry-flow")
     expect(dialog.get_by_text("Connect a RainMaker account")).to_be_visible()
-    cloud = dialog.get_by_role("combobox", name="Cloud")
-    cloud.fill("")
-    cloud.press_sequentially(emulator.url)
-    cloud.press("Enter")
-    expect(dialog.locator("ha-combo-box")).to_have_js_property("value", emulator.url)
+    cloud = dialog.locator("ha-selector-select")
+    cloud.click()
+    address = page.get_by_placeholder("Search | Add custom item")
+    address.fill(emulator.url)
+    page.get_by_text(f'Add custom item "{emulator.url}"').click()
+    expect(cloud).to_have_js_property("value", emulator.url)
     dialog.locator("input[name=username]").fill(CLOUD_EMAIL)
     password = dialog.locator("input[name=password]")
     password.fill("not-the-password")
@@ -114,16 +115,19 @@ def test_set_up_account_and_switch_repellers(
     expect(dialog.get_by_text(INVALID_AUTH)).to_be_visible()
     screenshot(page, "config-flow-error.png")
 
-    # The right password: the entry is created with every device of the account.
+    # The right password: the entry is created, and every device of the account is
+    # offered for naming and an area.
     password.fill(CLOUD_PASSWORD)
     dialog.get_by_role("button", name="Submit").click()
-    created = dialog.get_by_text(f"Created configuration for {CLOUD_EMAIL}")
-    expect(created).to_be_visible()
-    for name in DEMO_DEVICES:
-        expect(dialog.get_by_text(name, exact=True)).to_be_visible()
+    expect(dialog.get_by_text("Name and assign")).to_be_visible()
+    names = dialog.get_by_role("textbox", name="Device name")
+    expect(names).to_have_count(len(DEMO_DEVICES))
+    assert sorted(names.evaluate_all("inputs => inputs.map(i => i.value)")) == sorted(
+        DEMO_DEVICES
+    )
     screenshot(page, "config-flow-success.png")
-    dialog.get_by_role("button", name="Finish").click()
-    expect(created).to_be_hidden()
+    dialog.get_by_role("button", name="Skip and finish").click()
+    expect(dialog).to_be_hidden()
 
     # Finishing opens the integration's page: the account with its devices.
     page.wait_for_url(re.compile(r"/config/integrations/integration/esp_rainmaker\b"))
@@ -138,12 +142,14 @@ def test_set_up_account_and_switch_repellers(
         expect(page.get_by_text(name, exact=True)).to_be_visible()
     page.get_by_text("Patio", exact=True).click()
     page.wait_for_url("**/config/devices/device/**")
-    repellers = page.get_by_role("switch", name="Toggle Patio Repellers")
+    # The entity row's toggle (newer frontends give the switch no accessible name).
+    row = page.locator("hui-toggle-entity-row").filter(has_text="Repellers")
+    repellers = row.get_by_role("switch")
     expect(repellers).not_to_be_checked()
     expect(page.get_by_text("Refill life")).to_be_visible()
 
     # Turn the repellers on: the cloud receives the write and the page follows.
-    repellers.click()
+    row.locator("ha-switch").click()
 
     def written() -> dict[str, Any] | None:
         node = hub_node(admin, "Patio")
