@@ -14,6 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from rainmaker_emulator import Cloud, EmulatorAdmin
 
 from .common import node_id_named, tick
+from .conftest import DEMO_EMAIL
 
 STATUS = "sensor.patio_status"
 
@@ -128,3 +129,38 @@ async def test_temperature_follows_the_sensor(
     await tick(hass, freezer, 5400)
     reading = node.reported["Temperature Sensor"]["Temperature"]
     assert float(hass.states.get("sensor.greenhouse_temperature").state) == reading
+
+
+@pytest.fixture
+def freezer_probe(cloud: Cloud, demo_user_id: str) -> None:
+    """A probe at exactly 0.0 °C, its reading alone in its row like a hub's Reboot."""
+    cloud.add_node(
+        "raw",
+        DEMO_EMAIL,
+        config={
+            "node_id": "FreezerProbe",
+            "info": {"name": "Freezer", "type": "Probe"},
+            "devices": [
+                {
+                    "name": "Freezer",
+                    "type": "esp.device.temperature-sensor",
+                    "params": [
+                        {
+                            "name": "Temperature",
+                            "type": "esp.param.temperature",
+                            "data_type": "float",
+                            "properties": ["read"],
+                        }
+                    ],
+                }
+            ],
+        },
+        params={"Freezer": {"Temperature": 0.0}},
+        node_id="FreezerProbe",
+    )
+
+
+@pytest.mark.usefixtures("freezer_probe", "init_integration")
+async def test_zero_degrees_next_to_hubs(hass: HomeAssistant) -> None:
+    """0.0 °C reads 0.0, never a hub's False (equal in Python, not to a user)."""
+    assert hass.states.get("sensor.freezer_temperature").state == "0.0"

@@ -195,3 +195,93 @@ def test_parse_config_services() -> None:
     assert config.device("System") is config.services[0]
     with pytest.raises(MalformedNodeError):
         parse_config([])
+
+
+def probe(node_id: str, data_type: str, value: Any) -> dict[str, Any]:
+    """An entry with one read-only param of `data_type`, reporting `value`."""
+    return entry(
+        id=node_id,
+        config={
+            "devices": [
+                {
+                    "name": "Probe",
+                    "type": "esp.device.other",
+                    "params": [
+                        {
+                            "name": "Value",
+                            "type": "custom.param.value",
+                            "data_type": data_type,
+                            "properties": ["read"],
+                        }
+                    ],
+                }
+            ]
+        },
+        params={"Probe": {"Value": value}},
+    )
+
+
+EQUAL_BUT_DIFFERENT = [
+    ("bool", False),
+    ("float", 0.0),
+    ("int", 0),
+    ("bool", True),
+    ("float", 1.0),
+    ("int", 1),
+    ("float", -0.0),
+    ("array", [False, 1]),
+    ("array", [0.0, True]),
+    ("array", [0, 1.0]),
+    ("array", [[True], {"a": 1}]),
+    ("array", [[1], {"a": 1}]),
+    ("array", [[1.0], {"a": True}]),
+    ("object", {"a": [0], "b": False}),
+    ("object", {"a": [False], "b": 0.0}),
+]
+
+
+def test_values_are_shared_only_when_exactly_equal() -> None:
+    """True, 1 and 1.0 (False, 0, 0.0 and -0.0) never stand in for each other.
+
+    Python compares them equal, so sharing equal values between the nodes of a
+    listing must compare types too, inside rows, arrays and objects alike.
+    """
+    parser = NodeParser()
+    parser.start_listing()
+    page = parser.page(
+        {
+            "node_details": [
+                probe(f"n{number}", data_type, value)
+                for number, (data_type, value) in enumerate(EQUAL_BUT_DIFFERENT)
+            ]
+        }
+    )
+    parser.finish_listing()
+    for node, (_, value) in zip(page.nodes, EQUAL_BUT_DIFFERENT, strict=True):
+        reported = node.get("Probe", "Value")
+        assert repr(reported) == repr(
+            tuple(value) if isinstance(value, list) else value
+        )
+
+
+def test_nodes_compare_exactly() -> None:
+    """A node whose value changed from 1 to True (or 1.0) is a changed node."""
+    parser = NodeParser()
+    ints = parser.node(probe("n", "array", [1, 0]))
+    assert ints != parser.node(probe("n", "array", [True, False]))
+    assert ints != parser.node(probe("n", "array", [1.0, 0.0]))
+    assert ints == parser.node(probe("n", "array", [1, 0]))
+
+
+def test_equal_rows_are_shared_within_a_listing() -> None:
+    """Identical rows of different nodes are one object during a listing only."""
+    parser = NodeParser()
+    parser.start_listing()
+    first, second = parser.page(
+        {"node_details": [probe("a", "array", [1, 2]), probe("b", "array", [1, 2])]}
+    ).nodes
+    parser.finish_listing()
+    assert first.values[0] is second.values[0]
+    alone = parser.node(probe("c", "array", [1, 2]))
+    assert alone.values[0] == first.values[0]
+    assert alone.values[0] is not first.values[0]

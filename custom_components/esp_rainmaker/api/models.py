@@ -1,6 +1,6 @@
 """Typed, immutable models of RainMaker nodes, their configuration and parameter values."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 import math
 from typing import Any, Final
@@ -27,6 +27,21 @@ PARAM_TYPE_NAME: Final = "esp.param.name"
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def exact_key(value: Any) -> Hashable:
+    """Return a key equal only for values of the same types all the way down.
+
+    Python compares True, 1 and 1.0 equal (and False, 0, 0.0 and -0.0), so equal
+    values a device reports could otherwise stand in for each other.
+    """
+    if isinstance(value, tuple | list):
+        return (type(value), tuple(exact_key(item) for item in value))
+    if isinstance(value, dict):
+        return (dict, tuple(sorted((str(k), exact_key(v)) for k, v in value.items())))
+    if isinstance(value, float):
+        return (float, value.hex())
+    return (type(value), value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,13 +258,14 @@ class NodeConfig:
         return validated
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Node:
     """One node as last reported by the cloud.
 
     `values` holds, for each entry of `config.entries`, a tuple of parameter values in
     configuration order; None stands for a value the node has not reported (or one
-    of the wrong type).
+    of the wrong type). Nodes are equal when everything they report is, in type as
+    well as in value.
     """
 
     node_id: str
@@ -260,6 +276,23 @@ class Node:
     role: str | None = None
     # Fingerprint of the reported status and params, to skip unchanged nodes.
     digest: bytes = field(default=b"", compare=False, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare what two nodes report, exactly."""
+        if other is self:
+            return True
+        if not isinstance(other, Node):
+            return NotImplemented
+        return (
+            self.node_id == other.node_id
+            and self.connected is other.connected
+            and self.connectivity_timestamp == other.connectivity_timestamp
+            and self.role == other.role
+            and self.config == other.config
+            and exact_key(self.values) == exact_key(other.values)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def get(self, device: str, param: str) -> Any:
         """Return the reported value of `param` of `device` (None when unknown)."""

@@ -5,14 +5,14 @@ numbers or strings, missing optional blocks) and strict where a node could not b
 shown correctly: such a node raises `MalformedNodeError` and the caller skips it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 import hashlib
 from typing import Any
 
 import orjson
 
-from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
+from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec, exact_key
 
 
 class MalformedNodeError(ValueError):
@@ -149,7 +149,7 @@ class NodeParser:
         """Start with empty caches."""
         self._configs: dict[bytes, NodeConfig] = {}
         self._in_use: dict[bytes, NodeConfig] | None = None
-        self._shared: dict[tuple[type, Any], Any] = {}
+        self._shared: dict[Hashable, Any] = {}
 
     def start_listing(self) -> None:
         """Begin collecting the configs of a full listing."""
@@ -164,13 +164,17 @@ class NodeParser:
         self._shared = {}
 
     def _share(self, value: Any) -> Any:
-        """Return an equal value seen before in this listing, else `value`."""
-        if value is None or isinstance(value, bool):
+        """Return an exactly equal value seen before in this listing, else `value`.
+
+        Objects (and rows or arrays holding one) are not shared: they are mutable.
+        """
+        if value is None or isinstance(value, bool) or self._in_use is None:
             return value
         try:
-            return self._shared.setdefault((type(value), value), value)
-        except TypeError:  # unhashable: an object, or a row holding one
+            hash(value)
+        except TypeError:
             return value
+        return self._shared.setdefault(exact_key(value), value)
 
     def config(self, raw: Any) -> NodeConfig:
         """Parse a config, returning the shared object for a config seen before."""
