@@ -31,6 +31,7 @@ from .api import (
 )
 from .api.thermacell import Cartridge, refuse_hazards
 from .commands import CommandBatcher, Writes
+from .compat import update_failed
 from .confirmation import ConfirmationSchedule, ParamKey
 from .const import (
     CONF_SCAN_INTERVAL,
@@ -156,8 +157,16 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except RainMakerRateLimitError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="rate_limited"
+            wait = max(err.retry_after or 0.0, self.client.limiter.paused_for)
+            interval = (
+                self.update_interval.total_seconds() if self.update_interval else 0
+            )
+            raise update_failed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders={"seconds": str(math.ceil(wait))},
+                # Where Home Assistant can, the next poll comes when the pause ends.
+                retry_after=wait if wait > interval else None,
             ) from err
         except RainMakerError as err:
             raise UpdateFailed(

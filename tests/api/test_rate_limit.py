@@ -12,6 +12,7 @@ from custom_components.esp_rainmaker.api import (
     rate_limit,
 )
 from custom_components.esp_rainmaker.api.rate_limit import (
+    MAX_PAUSE,
     backoff_delay,
     parse_retry_after,
 )
@@ -99,10 +100,17 @@ def test_backoff_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
         ("-3", 0.0),
         ("1.5", 1.5),
         ("soon", None),
+        ("inf", None),
+        ("Infinity", None),
+        ("nan", None),
+        ("1e400", None),
+        ("86400", MAX_PAUSE),
+        ("901", MAX_PAUSE),
+        ("900", 900.0),
     ],
 )
 def test_retry_after_seconds(header: str | None, expected: float | None) -> None:
-    """Seconds are read as numbers; junk is ignored."""
+    """Seconds are read as numbers, at most 15 minutes; junk and infinities are ignored."""
     assert parse_retry_after(header) == expected
 
 
@@ -113,3 +121,23 @@ def test_retry_after_dates() -> None:
     assert 28 <= future <= 31
     assert parse_retry_after("Thu, 01 Jan 2015 00:00:00 GMT") == 0.0
     assert parse_retry_after("Thu, 01 Jan 2015 00:00:00") == 0.0
+
+
+def test_retry_after_dates_are_bounded_and_judged_by_the_clouds_clock() -> None:
+    """A date is counted from the cloud's own `Date`, and never beyond 15 minutes."""
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT") == MAX_PAUSE
+    # This host's clock is a day behind the cloud: only the cloud's Date tells.
+    cloud_now = time.time() + 86400
+    retry = formatdate(cloud_now + 120, usegmt=True)
+    assert parse_retry_after(retry, date=formatdate(cloud_now, usegmt=True)) == 120
+    # An unreadable Date falls back to this host's clock (bounded all the same).
+    assert parse_retry_after(retry, date="yesterday") == MAX_PAUSE
+
+
+async def test_pauses_are_bounded() -> None:
+    """No pause, however it is asked for, stops the account for over 15 minutes."""
+    bucket = TokenBucket()
+    bucket.pause(10**9)
+    assert bucket.paused_for == pytest.approx(MAX_PAUSE, abs=1)
+    bucket.pause(float("inf"))
+    assert bucket.paused_for == pytest.approx(MAX_PAUSE, abs=1)

@@ -31,6 +31,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -38,6 +39,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.esp_rainmaker.api.rate_limit import MAX_PAUSE
 from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin
 from tests.common import node_device, node_id_named, tick
@@ -50,6 +52,8 @@ from tests.reliability.invariants import (
 )
 
 POLL = 30
+# Polls until a pause of MAX_PAUSE (15 min) is over and one more poll succeeded.
+MAX_PAUSE_POLLS = int(MAX_PAUSE // POLL) + 2
 COFFEE = "switch.coffee_maker"
 GARDEN = "switch.garden_lights"
 NEW_PASSWORD = "a-brand-new-pass"
@@ -166,6 +170,59 @@ async def test_long_retry_after_is_honoured(
     assert min(later) - throttled >= 119  # an HTTP date has whole seconds
     assert_clean_log(caplog, transitions=2)
     await assert_request_rate(admin)
+
+
+@pytest.mark.parametrize(
+    "retry_after",
+    ["86400", "Fri, 31 Dec 9999 23:59:59 GMT"],
+    ids=["a day", "year 9999"],
+)
+async def test_absurd_retry_after_stops_no_one_for_long(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    retry_after: str,
+) -> None:
+    """A wait of a day or centuries is cut to 15 minutes, which the reason states."""
+    before = entity_states(hass, init_integration)
+    await admin.add_fault(
+        path=LISTING, status=429, headers={"Retry-After": retry_after}, times=1
+    )
+    await tick(hass, freezer, POLL)
+    assert_all_unavailable(hass, init_integration)
+    reason = init_integration.runtime_data.last_exception
+    assert isinstance(reason, UpdateFailed)
+    assert reason.translation_key == "rate_limited"
+    assert reason.translation_placeholders == {"seconds": "900"}
+    assert "900 s" in str(reason)
+
+    for _ in range(MAX_PAUSE_POLLS):
+        await tick(hass, freezer, POLL)
+    assert_same_states(before, entity_states(hass, init_integration))
+    assert_clean_log(caplog, transitions=2)
+    await assert_request_rate(admin)
+
+
+@pytest.mark.parametrize("retry_after", ["inf", "nan", "1e400", "-inf"])
+async def test_unusable_retry_after_is_ignored(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    retry_after: str,
+) -> None:
+    """A Retry-After that is no number of seconds means the usual back-off."""
+    before = entity_states(hass, init_integration)
+    await admin.add_fault(
+        path=LISTING, status=429, headers={"Retry-After": retry_after}, times=1
+    )
+    await tick(hass, freezer, POLL)
+    assert_same_states(before, entity_states(hass, init_integration))
+    assert init_integration.runtime_data.last_update_success
+    assert_clean_log(caplog, transitions=0)
 
 
 async def test_timeouts(

@@ -382,14 +382,16 @@ class RainMakerClient:
                 await self._renew(stale=token)
                 continue
             if status == 429:
-                retry_after = parse_retry_after(headers.get("Retry-After"))
+                retry_after = parse_retry_after(
+                    headers.get("Retry-After"), date=headers.get("Date")
+                )
                 self.limiter.pause(
                     retry_after if retry_after is not None else backoff_delay(attempt)
                 )
                 if attempt < MAX_ATTEMPTS:
                     continue
                 raise RainMakerRateLimitError(
-                    "The cloud is throttling requests", retry_after
+                    "The cloud is throttling requests", self.limiter.paused_for
                 )
             if status >= 500:
                 if idempotent and attempt < MAX_ATTEMPTS:

@@ -3,6 +3,7 @@
 import asyncio
 from datetime import UTC
 from email.utils import parsedate_to_datetime
+import math
 import random
 import time
 
@@ -13,6 +14,9 @@ DEFAULT_BURST = 20
 DEFAULT_MAX_WAIT = 30.0
 BACKOFF_BASE = 1.0
 TOKEN_EPSILON = 1e-3
+# The longest the cloud may stop an account's requests: a Retry-After of a day (or
+# a date in year 9999) must not leave the integration dead until a restart.
+MAX_PAUSE = 900.0
 
 
 class TokenBucket:
@@ -83,9 +87,10 @@ class TokenBucket:
                 await asyncio.sleep(wait)
 
     def pause(self, seconds: float) -> None:
-        """Stop all requests for `seconds`, then restart with one token."""
+        """Stop all requests for `seconds` (at most MAX_PAUSE), then restart with one token."""
         now = self._now()
-        until = now + max(0.0, seconds)
+        wait = 0.0 if math.isnan(seconds) else min(max(0.0, seconds), MAX_PAUSE)
+        until = now + wait
         self._paused_until = max(self._paused_until, until)
         self._tokens = 1.0
         self._updated = self._paused_until
@@ -96,18 +101,34 @@ def backoff_delay(attempt: int) -> float:
     return float(BACKOFF_BASE * 2.0 ** (attempt - 1) * random.uniform(0.5, 1.5))
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Parse a Retry-After header given in seconds or as an HTTP date."""
-    if value is None or not (value := value.strip()):
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+def _http_date(value: str) -> float | None:
+    """Return an HTTP date as epoch seconds (UTC when it names no zone), or None."""
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, float(when.timestamp()) - time.time())
+    return when.timestamp()
+
+
+def parse_retry_after(value: str | None, *, date: str | None = None) -> float | None:
+    """Return the wait a Retry-After header asks for, in seconds, at most MAX_PAUSE.
+
+    The header holds seconds or an HTTP date. A date is judged against the cloud's
+    own clock, its `Date` header, when it sent one: this host's clock may be off.
+    Junk and non-finite numbers give None (the caller backs off as usual).
+    """
+    if value is None or not (value := value.strip()):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        until = _http_date(value)
+        if until is None:
+            return None
+        now = _http_date(date) if date else None
+        seconds = until - (now if now is not None else time.time())
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_PAUSE)
