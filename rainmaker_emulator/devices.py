@@ -9,6 +9,7 @@ simulation clock between events, so hours of simulated time cost nothing.
 from dataclasses import dataclass, field
 import math
 import random
+import string
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 RW = ["read", "write"]
 READ = ["read"]
+SECRET_ALPHABET = string.ascii_letters + string.digits
+# Param types whose values are credentials a device holds.
+DEVICE_SECRET_TYPES = frozenset({"esp.param.local_control_pop", "esp.param.user-token"})
 
 THERMACELL_DEVICE = "LIV Hub"
 THERMACELL_ERROR_ALWAYS = 0x01000000
@@ -102,6 +106,41 @@ def standard_services() -> list[dict[str, Any]]:
             ],
         },
     ]
+
+
+def local_control_service() -> dict[str, Any]:
+    """Return ESP Local Control: the proof of possession apps use on the LAN, its scheme."""
+    return {
+        "name": "Local Control",
+        "type": "esp.service.local_control",
+        "params": [
+            param("POP", "esp.param.local_control_pop", "string", READ),
+            param("Type", "esp.param.local_control_type", "int", READ),
+        ],
+    }
+
+
+def matter_controller_service() -> dict[str, Any]:
+    """Return a Matter controller's link to the cloud (`UserToken`: a refresh token)."""
+    return {
+        "name": "MatterCTL",
+        "type": "esp.service.matter-controller",
+        "params": [
+            param("BaseURL", "esp.param.base-url", "string", RW),
+            param("UserToken", "esp.param.user-token", "string", ["write"]),
+            param("RMakerGroupID", "esp.param.rmaker-group-id", "string", RW),
+        ],
+    }
+
+
+def device_secret(node_id: str, what: str, length: int) -> str:
+    """Return a secret a node holds, random but the same for the same node.
+
+    Drawn from a generator of its own, so that adding one does not change the node
+    ids and serial numbers the emulator's main generator hands out.
+    """
+    rng = random.Random(f"{node_id}/{what}")
+    return "".join(rng.choice(SECRET_ALPHABET) for _ in range(length))
 
 
 def standard_service_params() -> dict[str, dict[str, Any]]:
@@ -218,7 +257,7 @@ class Lightbulb(DeviceKind):
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a lightbulb node."""
-        return _standard_node(
+        built = _standard_node(
             node_id,
             name,
             rng,
@@ -270,6 +309,13 @@ class Lightbulb(DeviceKind):
                 "CCT": 4000,
             },
         )
+        # Reachable on the LAN too: apps there prove possession with the PoP.
+        built.config["services"].append(local_control_service())
+        built.params["Local Control"] = {
+            "POP": device_secret(node_id, "pop", 8),
+            "Type": 1,
+        }
+        return built
 
 
 class Switch(DeviceKind):
@@ -282,7 +328,7 @@ class Switch(DeviceKind):
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a switch node."""
-        return _standard_node(
+        built = _standard_node(
             node_id,
             name,
             rng,
@@ -296,6 +342,15 @@ class Switch(DeviceKind):
             ],
             values={"Power": False},
         )
+        if self.kind == "switch":
+            # A switch that also controls Matter devices, with the user's token.
+            built.config["services"].append(matter_controller_service())
+            built.params["MatterCTL"] = {
+                "BaseURL": "https://api.rainmaker.espressif.com",
+                "UserToken": device_secret(node_id, "user-token", 64),
+                "RMakerGroupID": "",
+            }
+        return built
 
 
 class Fan(DeviceKind):

@@ -14,7 +14,7 @@ from typing import Any
 import uuid
 
 from .clock import SimClock
-from .devices import KINDS, Built, Settings
+from .devices import DEVICE_SECRET_TYPES, KINDS, Built, Settings
 from .nodes import EmulatedNode
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
@@ -285,6 +285,24 @@ class Cloud:
         chunk = ids[start : start + size]
         end = start + size
         return chunk, ids[end] if end < len(ids) else None
+
+    def secrets(self) -> list[str]:
+        """Every secret this cloud knows: passwords, tokens it issued, device secrets.
+
+        Device secrets are the values of credential params (a Local Control PoP, a
+        Matter controller's user token) that nodes report, raw nodes included.
+        """
+        found = [account.password for account in self.accounts.values()]
+        found += self.tokens.issued
+        for node in self.nodes.values():
+            reported = node.reported if isinstance(node.reported, dict) else {}
+            for (device, name), spec in node.specs.items():
+                values = reported.get(device)
+                value = values.get(name) if isinstance(values, dict) else None
+                kind = spec.get("type")
+                if isinstance(kind, str) and kind in DEVICE_SECRET_TYPES:
+                    found += [value] if isinstance(value, str) else []
+        return [secret for secret in found if secret]
 
     # Requests --------------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 """Shared fixtures: an in-process RainMaker emulator on 127.0.0.1 and HA test helpers."""
 
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
+import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
@@ -14,11 +16,12 @@ from syrupy.assertion import SnapshotAssertion
 # Import the integration first, so `custom_components` resolves to this repository
 # and not to the test plugin's own testing package.
 import custom_components.esp_rainmaker  # noqa: F401
-from custom_components.esp_rainmaker import PLATFORMS
+from custom_components.esp_rainmaker import PLATFORMS, diagnostics
 from custom_components.esp_rainmaker.api import rate_limit
 from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, Settings
 
+from .leaks import find_leaks
 from .snapshot_extension import PortableSnapshotExtension
 
 
@@ -37,6 +40,38 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     sleep would wait for the test to move time.
     """
     monkeypatch.setattr(rate_limit, "BACKOFF_BASE", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_diagnostics(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Search every diagnostics output of every test for every secret of the cloud.
+
+    Passwords, issued tokens and what devices hold (a Local Control PoP, a Matter
+    controller's token): the test fails if one was in an output.
+    """
+    if "cloud" not in request.fixturenames:
+        yield
+        return
+    cloud: Cloud = request.getfixturevalue("cloud")
+    leaks: list[str] = []
+
+    def searched[**P](
+        produce: Callable[P, Awaitable[dict[str, Any]]],
+    ) -> Callable[P, Awaitable[dict[str, Any]]]:
+        async def search(*args: P.args, **kwargs: P.kwargs) -> dict[str, Any]:
+            output = await produce(*args, **kwargs)
+            text = orjson.dumps(output, default=repr).decode()
+            leaks.extend(find_leaks([text], cloud.secrets()))
+            return output
+
+        return search
+
+    for name in ("async_get_config_entry_diagnostics", "async_get_device_diagnostics"):
+        monkeypatch.setattr(diagnostics, name, searched(getattr(diagnostics, name)))
+    yield
+    assert leaks == []
 
 
 @pytest.fixture
@@ -228,6 +263,12 @@ GENERIC_CONFIG = {
                     "properties": ["read"],
                 },
                 {
+                    "name": "Wi-Fi Password",
+                    "type": "custom.param.wifi",
+                    "data_type": "string",
+                    "properties": ["read"],
+                },
+                {
                     "name": "Secret",
                     "type": "custom.param.secret",
                     "data_type": "int",
@@ -309,6 +350,7 @@ GENERIC_PARAMS = {
         "Filter Dirty": False,
         "Self Clean": False,
         "Note": "ok",
+        "Wi-Fi Password": "generic-wifi-pass",
         "Secret": 1,
         "Zones": {},
         "Offset": 0,

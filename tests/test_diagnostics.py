@@ -5,6 +5,7 @@
 from typing import Any
 
 import aiohasupervisor  # noqa: F401
+from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 import orjson
 import pytest
@@ -20,7 +21,7 @@ from custom_components.esp_rainmaker.const import CONF_TOKENS
 from rainmaker_emulator import Cloud, EmulatorServer
 
 from .common import node_device, node_id_named
-from .conftest import DEMO_EMAIL, DEMO_PASSWORD
+from .conftest import DEMO_EMAIL, DEMO_PASSWORD, GENERIC_NODE_ID
 
 
 def without_port(diagnostics: Any, emulator: EmulatorServer) -> Any:
@@ -81,3 +82,30 @@ async def test_device_diagnostics(
     assert str(cloud.nodes[node_id].reported["LIV Hub"]["Hub ID"]) not in str(
         diagnostics
     )
+
+
+@pytest.mark.usefixtures("generic_node")
+async def test_credentials_redacted_by_type_and_name(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    cloud: Cloud,
+) -> None:
+    """PoPs and tokens (by type) and custom credentials (by name) never show."""
+    values = []
+    for node_id in (
+        node_id_named(cloud, "Desk Lamp"),
+        node_id_named(cloud, "Coffee Maker"),
+        GENERIC_NODE_ID,
+    ):
+        device = node_device(hass, node_id)
+        assert device is not None
+        output = await get_diagnostics_for_device(
+            hass, hass_client, init_integration, device
+        )
+        values.append(output["node"]["values"])
+    assert values[0]["Local Control"] == {"POP": REDACTED, "Type": 1}
+    assert values[1]["MatterCTL"]["UserToken"] == REDACTED
+    assert values[1]["MatterCTL"]["BaseURL"].startswith("https://")
+    assert values[2]["AC"]["Wi-Fi Password"] == REDACTED
+    assert values[2]["AC"]["Note"] == "ok"

@@ -5,12 +5,10 @@ one. Each name here means the same on all of them. Types come from the newest
 release, which is what mypy checks against.
 """
 
-import inspect
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.update_coordinator import UpdateFailed
 
 if TYPE_CHECKING:
     # Newer releases validate with probatio, which mirrors voluptuous's API and,
@@ -39,19 +37,6 @@ else:
     )
 
 
-# Newer releases let a failed update name when to poll again.
-UPDATE_FAILED_RETRY_AFTER: Final = (
-    "retry_after" in inspect.signature(UpdateFailed.__init__).parameters
-)
-
-
-def update_failed(*, retry_after: float | None = None, **kwargs: Any) -> UpdateFailed:
-    """Return UpdateFailed; newer releases poll again only after `retry_after` s."""
-    if retry_after is not None and UPDATE_FAILED_RETRY_AFTER:
-        return UpdateFailed(retry_after=retry_after, **kwargs)
-    return UpdateFailed(**kwargs)
-
-
 @callback
 def async_reload_on_options_change(
     hass: HomeAssistant, entry: config_entries.ConfigEntry
@@ -71,10 +56,8 @@ def async_reload_on_options_change(
 
 __all__ = [
     "OPTIONS_FLOW_RELOADS",
-    "UPDATE_FAILED_RETRY_AFTER",
     "OptionsFlowWithReload",
     "RepairsFlowResult",
     "async_reload_on_options_change",
-    "update_failed",
     "vol",
 ]

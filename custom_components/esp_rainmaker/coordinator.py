@@ -31,7 +31,6 @@ from .api import (
 )
 from .api.thermacell import Cartridge, refuse_hazards
 from .commands import CommandBatcher, Writes
-from .compat import update_failed
 from .confirmation import ConfirmationSchedule, ParamKey
 from .const import (
     CONF_SCAN_INTERVAL,
@@ -161,13 +160,14 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             interval = (
                 self.update_interval.total_seconds() if self.update_interval else 0
             )
-            raise update_failed(
+            failed = UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
                 translation_placeholders={"seconds": str(math.ceil(wait))},
-                # Where Home Assistant can, the next poll comes when the pause ends.
-                retry_after=wait if wait > interval else None,
-            ) from err
+            )
+            # Newer releases then poll again when the pause ends (older ones ignore it).
+            failed.retry_after = wait if wait > interval else None
+            raise failed from err
         except RainMakerError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,

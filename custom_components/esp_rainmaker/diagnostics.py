@@ -1,9 +1,14 @@
-"""Diagnostics: account settings and node data, with every secret and personal id redacted."""
+"""Diagnostics: account settings and node data, with every secret and personal id redacted.
+
+Keys that name a secret or a personal id are redacted wherever they appear; the
+values of params that hold credentials (by type, or by name where the firmware
+uses a custom type) are redacted by param, whatever the device calls them.
+"""
 
 from dataclasses import asdict
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
@@ -61,7 +66,14 @@ def _node(node: Node) -> dict[str, Any]:
             }
             for device in config.entries
         ],
-        "values": node.all_params(),
+        "values": {
+            device.name: {
+                param.name: REDACTED if param.secret else value
+                for param, value in zip(device.params, row, strict=True)
+                if value is not None
+            }
+            for device, row in zip(config.entries, node.values, strict=True)
+        },
     }
 
 

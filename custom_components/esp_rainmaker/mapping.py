@@ -160,7 +160,7 @@ def _claimed(node: Node, device: DeviceSpec) -> frozenset[str]:
 
 def generic_platform(param: ParamSpec) -> Platform | None:
     """Return the platform a parameter maps to by its metadata alone."""
-    if param.hidden or param.type == PARAM_TYPE_NAME:
+    if param.hidden or param.secret or param.type == PARAM_TYPE_NAME:
         return None
     if not param.writable:
         if not param.readable:

@@ -102,6 +102,33 @@ def test_spec_flags() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "param_type", "secret"),
+    [
+        ("POP", "esp.param.local_control_pop", True),
+        ("UserToken", "esp.param.user-token", True),
+        ("Token", "esp.param.refresh-token", True),
+        ("ActiveDataset", "esp.param.tbr-active-dataset", True),
+        ("URL", "esp.param.ota_url", True),
+        ("Wi-Fi Password", "custom.param.string", True),
+        ("api_key", "custom.param.string", True),
+        ("Network-Key", "custom.param.string", True),
+        ("pop", "", True),
+        ("Client Secret", "", True),
+        ("Name", "esp.param.name", False),
+        ("Type", "esp.param.local_control_type", False),
+        ("BaseURL", "esp.param.base-url", False),
+        ("Keypad", "custom.param.string", False),
+        ("Population", "custom.param.int", False),
+        ("Hotkey", "custom.param.string", False),
+    ],
+)
+def test_secret_params(name: str, param_type: str, secret: bool) -> None:
+    """Credentials are recognised by type, and by name where the type is custom."""
+    param = ParamSpec(name, param_type, "string", frozenset({"read"}))
+    assert param.secret is secret
+
+
 def test_node_accessors() -> None:
     """Values are found by device and param name."""
     lamp = node()

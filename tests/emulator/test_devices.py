@@ -47,9 +47,32 @@ def test_standard_kinds(
         "esp.service.time",
         "esp.service.schedule",
         "esp.service.system",
+        *EXTRA_SERVICES.get(kind, []),
     ]
     assert node.reported[device]["Name"] == "Thing"
     assert set(node.reported[device]) == {"Name"} | params
+
+
+# Services some kinds add: a lamp reachable on the LAN, a switch that controls Matter.
+EXTRA_SERVICES = {
+    "lightbulb": ["esp.service.local_control"],
+    "switch": ["esp.service.matter-controller"],
+}
+
+
+def test_device_secrets(cloud: Cloud, owner: str) -> None:
+    """Nodes hold secrets of their own, stable per node, which the cloud knows."""
+    lamp = cloud.add_node("lightbulb", EMAIL)
+    switch = cloud.add_node("switch", EMAIL)
+    pop = lamp.reported["Local Control"]["POP"]
+    token = switch.reported["MatterCTL"]["UserToken"]
+    assert len(pop) == 8
+    assert len(token) == 64
+    assert {pop, token} <= set(cloud.secrets())
+    other = Cloud(seed=1)
+    other.add_account(EMAIL, "x")
+    again = other.add_node("lightbulb", EMAIL, node_id=lamp.node_id)
+    assert again.reported["Local Control"]["POP"] == pop
 
 
 def test_writes_become_reported(cloud: Cloud, owner: str) -> None:

@@ -12,7 +12,7 @@ import logging
 
 import pytest
 
-from .leaks import LOGGERS, LeakFinder
+from tests.leaks import LOGGERS, LeakFinder
 
 
 @pytest.fixture(autouse=True)

@@ -49,7 +49,7 @@ from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 from tests.common import node_device, node_id_named, tick
 from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
-from tests.reliability.leaks import LOGGERS, LeakFinder, find_leaks, record_texts
+from tests.leaks import LOGGERS, LeakFinder, find_leaks, record_texts
 
 WRONG_PASSWORD = "Wr0ng-Horse-Battery"
 NEW_PASSWORD = "N3w-Staple-Secret"
@@ -210,11 +210,18 @@ async def test_no_secret_leaks_through_a_whole_lifecycle(
     # Diagnostics of the entry and of a hub.
     client = await fresh_client(hass, hass_client, hass_admin_user)
     entry_diagnostics = await get_diagnostics_for_config_entry(hass, client, entry)
-    device = node_device(hass, node_id_named(cloud, "Patio"))
-    assert device is not None
-    device_diagnostics = await get_diagnostics_for_device(hass, client, entry, device)
+    device_diagnostics = []
+    for name in ("Patio", "Desk Lamp", "Coffee Maker"):
+        device = node_device(hass, node_id_named(cloud, name))
+        assert device is not None
+        device_diagnostics.append(
+            await get_diagnostics_for_device(hass, client, entry, device)
+        )
 
-    secrets = [*PASSWORDS, *issued(cloud)]
+    # Device-held secrets too: the lamp's Local Control PoP, the switch's user token.
+    held = set(cloud.secrets()) - {*PASSWORDS, *cloud.tokens.issued}
+    assert len(held) >= 2
+    secrets = [*PASSWORDS, *issued(cloud), *held]
     assert entry.data[CONF_TOKENS]["refresh_token"] in secrets
     coordinator = entry.runtime_data
     reprs = [
@@ -228,7 +235,7 @@ async def test_no_secret_leaks_through_a_whole_lifecycle(
     assert find_leaks(log_texts(debug_log), secrets) == []
     assert find_leaks(reprs, secrets) == []
     assert find_leaks((t for e in errors for t in exception_texts(e)), secrets) == []
-    diagnostics = orjson.dumps([entry_diagnostics, device_diagnostics]).decode()
+    diagnostics = orjson.dumps([entry_diagnostics, *device_diagnostics]).decode()
     assert find_leaks([diagnostics], [*secrets, DEMO_EMAIL, demo_user_id]) == []
     # The scenario went through every path (the checks above are not vacuous).
     messages = {r.getMessage() for r in debug_log.records}

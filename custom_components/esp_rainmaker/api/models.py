@@ -3,6 +3,7 @@
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 import math
+import re
 from typing import Any, Final
 
 from .exceptions import RainMakerValidationError
@@ -23,6 +24,28 @@ INT_MIN: Final = -(2**63)
 INT_MAX: Final = 2**64 - 1
 
 PARAM_TYPE_NAME: Final = "esp.param.name"
+
+# Param types whose values are credentials a device holds: the proof of possession
+# of ESP Local Control, a Matter controller's RainMaker refresh token (two
+# spellings), a Thread border router's datasets (they carry the network key) and
+# an OTA URL (pre-signed). Sources: esp-rainmaker's esp_rmaker_standard_types.h and
+# its matter_controller / rainmaker_controller headers, the RainMaker apps.
+SECRET_PARAM_TYPES: Final = frozenset(
+    {
+        "esp.param.local_control_pop",
+        "esp.param.user-token",
+        "esp.param.refresh-token",
+        "esp.param.tbr-active-dataset",
+        "esp.param.tbr-pending-dataset",
+        "esp.param.ota_url",
+    }
+)
+# Param names that say "credential" when the type does not (custom firmware).
+SECRET_PARAM_NAME: Final = re.compile(
+    r"token|password|passphrase|passwd|secret|credential|dataset"
+    r"|(?<![a-z])(pop|psk|key)(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 def _is_number(value: Any) -> bool:
@@ -79,6 +102,13 @@ class ParamSpec:
     def hidden(self) -> bool:
         """Whether the node asks apps not to show this parameter."""
         return self.ui_type == UI_HIDDEN
+
+    @property
+    def secret(self) -> bool:
+        """Whether values are credentials: never shown, logged or put in diagnostics."""
+        return self.type in SECRET_PARAM_TYPES or bool(
+            SECRET_PARAM_NAME.search(self.name)
+        )
 
     @property
     def numeric(self) -> bool:

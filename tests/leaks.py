@@ -1,4 +1,4 @@
-"""Finding secrets in log records: the helpers of every reliability scenario."""
+"""Finding secrets: in log records (every reliability scenario) and diagnostics (every test)."""
 
 from collections.abc import Iterable, Iterator
 import logging
@@ -43,7 +43,5 @@ class LeakFinder(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Search one record."""
-        secrets = [account.password for account in self.cloud.accounts.values()]
-        secrets += self.cloud.tokens.issued
-        leaks = find_leaks(record_texts(record), secrets)
+        leaks = find_leaks(record_texts(record), self.cloud.secrets())
         self.leaks += [f"{record.name}: {leak}" for leak in leaks]
