@@ -12,6 +12,7 @@ import threading
 from unittest.mock import patch
 
 import aiohttp
+from aiohttp import web
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -29,6 +30,7 @@ from custom_components.esp_rainmaker.api import (
     RainMakerClient,
     RainMakerConnectionError,
     RainMakerValidationError,
+    TokenSet,
     normalize_base_url,
 )
 from custom_components.esp_rainmaker.const import DOMAIN
@@ -424,3 +426,67 @@ async def test_untrusted_certificate_refused(
         await client.login()
     # The handshake failed before any request reached the server.
     assert (await admin.stats())["total"] == 0
+
+
+# Redirects ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def plain_listener(socket_enabled: None) -> AsyncIterator[tuple[str, list[str]]]:
+    """A plain-HTTP server on loopback that records every request it receives."""
+    received: list[str] = []
+
+    async def record(request: web.Request) -> web.Response:
+        received.append(f"{request.method} {request.path} {await request.text()}")
+        return web.json_response({"status": "success"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", record)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}", received
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_redirects_are_never_followed(
+    https_emulator: EmulatorServer,
+    trusting_session: aiohttp.ClientSession,
+    plain_listener: tuple[str, list[str]],
+    status: int,
+) -> None:
+    """A cloud that redirects the login (or the refresh) elsewhere gets nothing sent there.
+
+    Following a 307 from HTTPS to plain HTTP would post the e-mail and password in
+    clear text. The client stops at the redirect with an error that names it.
+    """
+    target, received = plain_listener
+    admin = EmulatorAdmin(trusting_session, https_emulator.url)
+    client = RainMakerClient(
+        https_emulator.url, DEMO_EMAIL, DEMO_PASSWORD, session=trusting_session
+    )
+    await client.login()
+    await admin.add_fault(
+        path="/v1/login2", status=status, headers={"Location": f"{target}/v1/login2"}
+    )
+
+    with pytest.raises(RainMakerConnectionError, match=f"HTTP {status}.*redirect"):
+        await client.login()
+    refreshing = RainMakerClient(
+        https_emulator.url,
+        DEMO_EMAIL,
+        DEMO_PASSWORD,
+        session=trusting_session,
+        tokens=client.tokens,
+    )
+    refreshing._tokens = TokenSet(
+        "expired", client.tokens.id_token, client.tokens.refresh_token
+    )  # type: ignore[union-attr]
+    with pytest.raises(RainMakerConnectionError, match="redirect"):
+        await refreshing.get_nodes()
+    assert received == []

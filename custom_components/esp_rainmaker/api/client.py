@@ -393,6 +393,10 @@ class RainMakerClient:
                 raise RainMakerRateLimitError(
                     "The cloud is throttling requests", self.limiter.paused_for
                 )
+            if 300 <= status < 400:
+                raise RainMakerConnectionError(
+                    f"The cloud answered HTTP {status}, a redirect, which is not followed"
+                )
             if status >= 500:
                 if idempotent and attempt < MAX_ATTEMPTS:
                     await asyncio.sleep(backoff_delay(attempt))
@@ -428,6 +432,8 @@ class RainMakerClient:
                     params=query,
                     data=data,
                     headers=headers,
+                    # A redirect could carry the password elsewhere, even to http://.
+                    allow_redirects=False,
                 ) as response,
             ):
                 raw = await response.read()
