@@ -72,6 +72,7 @@ class AdminApi:
             web.post(f"{prefix}/nodes/{{node_id}}/params", self.set_reported),
             web.post(f"{prefix}/nodes/{{node_id}}/config", self.set_config),
             web.post(f"{prefix}/nodes/{{node_id}}/quirks", self.set_quirks),
+            web.post(f"{prefix}/nodes/{{node_id}}/raw_entry", self.set_raw_entry),
             web.post(f"{prefix}/nodes/{{node_id}}/share", self.share),
         ]
 
@@ -421,6 +422,18 @@ class AdminApi:
             else:
                 node.quirks[key] = value
         return json_response(node.quirks)
+
+    async def set_raw_entry(self, request: web.Request) -> web.Response:
+        """Send `{"entry": text}` as the node's listing entry, verbatim (null: stop)."""
+        text = (await _body(request)).get("entry")
+        if text is not None and not isinstance(text, str):
+            return _error("entry must be JSON text or null")
+        try:
+            node = self.cloud.node(request.match_info["node_id"])
+        except KeyError as err:
+            return _error(str(err), 404)
+        node.raw_entry = text or None
+        return json_response({"verbatim": node.raw_entry is not None})
 
     async def share(self, request: web.Request) -> web.Response:
         """Share a node with another account."""

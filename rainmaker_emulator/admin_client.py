@@ -184,6 +184,10 @@ class EmulatorAdmin:
         """Turn device quirks on or off."""
         await self._call("POST", f"/nodes/{node_id}/quirks", quirks)
 
+    async def set_raw_entry(self, node_id: str, text: str | None) -> None:
+        """Have the cloud send `text` verbatim as the node's listing entry (None: stop)."""
+        await self._call("POST", f"/nodes/{node_id}/raw_entry", {"entry": text})
+
     async def share(self, node_id: str, email: str, role: str = "secondary") -> None:
         """Share a node with another account."""
         await self._call(

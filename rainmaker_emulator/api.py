@@ -76,6 +76,14 @@ def _node_id(request: web.Request) -> str | None:
     return request.query.get("node_id") or request.query.get("nodeid")
 
 
+def _with_verbatim_entries(answer: Any, verbatim: dict[str, str]) -> web.Response:
+    """Serialise `answer`, putting each placeholder's JSON text in its place as is."""
+    body = orjson.dumps(answer)
+    for placeholder, text in verbatim.items():
+        body = body.replace(orjson.dumps(placeholder), text.encode())
+    return web.Response(body=body, content_type="application/json")
+
+
 async def _json_body(request: web.Request) -> Any:
     raw = await request.read()
     try:
@@ -267,16 +275,20 @@ class PublicApi:
             if isinstance(owned, web.Response):
                 return owned
             node = self.cloud.node(owned)
-            return json_response(
+            placeholder = f"\x00verbatim:{owned}"
+            return _with_verbatim_entries(
                 {
                     "nodes": [owned],
                     "node_details": [
-                        node.details(
+                        placeholder
+                        if node.raw_entry is not None
+                        else node.details(
                             session.email, id_fields=self.cloud.id_fields, **flags
                         )
                     ],
                     "total": 1,
-                }
+                },
+                {placeholder: node.raw_entry} if node.raw_entry is not None else {},
             )
         try:
             size = int(request.query.get("num_records", self.cloud.page_size))
@@ -290,16 +302,25 @@ class PublicApi:
             "nodes": ids,
             "total": len(self.cloud.visible(session.email)),
         }
+        verbatim: dict[str, str] = {}
         if _flag(request, "node_details", False):
-            answer["node_details"] = [
-                self.cloud.node(node_id).details(
-                    session.email, id_fields=self.cloud.id_fields, **flags
-                )
-                for node_id in ids
-            ]
+            details: list[Any] = []
+            for node_id in ids:
+                node = self.cloud.node(node_id)
+                if node.raw_entry is not None:
+                    placeholder = f"\x00verbatim:{node_id}"
+                    verbatim[placeholder] = node.raw_entry
+                    details.append(placeholder)
+                else:
+                    details.append(
+                        node.details(
+                            session.email, id_fields=self.cloud.id_fields, **flags
+                        )
+                    )
+            answer["node_details"] = details
         if next_id is not None:
             answer["next_id"] = next_id
-        return json_response(answer)
+        return _with_verbatim_entries(answer, verbatim)
 
     async def _one(self, request: web.Request) -> Any:
         session = self._session(request)

@@ -104,6 +104,10 @@ class EmulatedNode:
     quirks: dict[str, Any] = field(default_factory=dict)
     specs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     time: float = 0.0
+    # The node's listing entry as JSON text, sent verbatim instead of the one built
+    # from its state: JSON that no encoder writes (lone surrogates, 1e400, nesting
+    # deeper than a decoder allows) for tests of hostile input.
+    raw_entry: str | None = None
 
     def __post_init__(self) -> None:
         """Index the config."""

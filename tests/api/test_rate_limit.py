@@ -42,7 +42,8 @@ async def test_pause_stops_everyone_then_eases_back_in() -> None:
     first = loop.time() - start
     await bucket.acquire()
     second = loop.time() - start
-    assert 0.1 <= first < 0.14
+    # At once after the pause; the upper bound leaves room for a loaded machine.
+    assert 0.1 <= first < 0.3
     assert second - first >= 0.045  # one token per 1/20 s after the pause
     assert bucket.paused_for == 0
 

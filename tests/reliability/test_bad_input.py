@@ -5,9 +5,11 @@ values are refused before any request reaches the cloud.
 """
 
 from collections.abc import Generator
+import logging
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.fan import (
     ATTR_PERCENTAGE,
     DOMAIN as FAN_DOMAIN,
@@ -36,6 +38,7 @@ from homeassistant.const import (
     CONF_URL,
     CONF_USERNAME,
     SERVICE_TURN_ON,
+    STATE_OFF,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
@@ -46,8 +49,9 @@ import voluptuous as vol
 
 from custom_components.esp_rainmaker.const import DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
-from tests.common import node_id_named
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, GENERIC_NODE_ID
+from rainmaker_emulator.nodes import EmulatedNode
+from tests.common import node_id_named, tick
+from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT, GENERIC_NODE_ID
 
 PUT = "PUT /v1/user/nodes/params"
 LAMP = "light.desk_lamp"
@@ -532,3 +536,108 @@ async def test_write_to_unknown_node(
     assert type(raised.value) is HomeAssistantError
     assert raised.value.translation_key == "node_not_found"
     assert (await quiet_cloud.stats())["total"] == 0
+
+
+# One hostile node among good ones ----------------------------------------------------
+
+HOSTILE_ID = "Hostile1"
+PROBE_CONFIG = (
+    '{"node_id": "Hostile1", "info": {"name": "Probe"}, "devices": [{"name": "Probe",'
+    ' "type": "esp.device.temperature-sensor", "params": ['
+    '{"name": "Name", "type": "esp.param.name", "data_type": "string",'
+    ' "properties": ["read", "write"]},'
+    '{"name": "Temperature", "type": "esp.param.temperature", "data_type": "float",'
+    ' "properties": ["read"]}]}]%s}'
+)
+
+
+def probe_entry(name: str = '"Probe"', temperature: str = "21.5", **extra: str) -> str:
+    """A listing entry as JSON text; `extra` adds raw members to config and params."""
+    config = PROBE_CONFIG % "".join(
+        f', "{key}": {value}' for key, value in extra.items() if key == "deep"
+    )
+    params = f'{{"Probe": {{"Name": {name}, "Temperature": {temperature}}}'
+    params += "".join(
+        f', "Extra": {{"x": {value}}}' for key, value in extra.items() if key == "extra"
+    )
+    params += "}"
+    return (
+        f'{{"id": "{HOSTILE_ID}", "status": {{"connectivity": {{"connected": true,'
+        f' "timestamp": 1}}}}, "config": {config}, "params": {params}}}'
+    )
+
+
+def nested(depth: int) -> str:
+    """JSON arrays nested `depth` deep."""
+    return "[" * depth + "]" * depth
+
+
+HOSTILE_ENTRIES = {
+    "a lone surrogate in its name": probe_entry(name='"\\ud83c"'),
+    "a number beyond float range": probe_entry(temperature="1e400"),
+    "a config deeper than the decoder's limit": probe_entry(deep=nested(1100)),
+    "a config deeper than the encoder's limit": probe_entry(deep=nested(300)),
+    "params deeper than the encoder's limit": probe_entry(extra=nested(300)),
+}
+
+
+@pytest.fixture
+def hostile_node(cloud: Cloud, demo_user_id: str) -> EmulatedNode:
+    """A node the cloud will describe with whatever JSON text a test sets."""
+    return cloud.add_node("raw", DEMO_EMAIL, node_id=HOSTILE_ID, config={}, params={})
+
+
+@pytest.mark.parametrize("entry", HOSTILE_ENTRIES.values(), ids=HOSTILE_ENTRIES)
+async def test_one_hostile_node_spares_the_account(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hostile_node: EmulatedNode,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    entry: str,
+) -> None:
+    """That node is skipped with one warning; every other node works, poll after poll."""
+    hostile_node.raw_entry = entry
+    freezer.move_to(FROZEN_AT)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(3):
+        await tick(hass, freezer, 30)
+
+    coordinator = mock_config_entry.runtime_data
+    assert coordinator.last_update_success
+    assert HOSTILE_ID not in coordinator.data
+    assert len(coordinator.data) == 7
+    assert hass.states.get("switch.coffee_maker").state == STATE_OFF
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and HOSTILE_ID in r.getMessage()
+    ]
+    assert len(warnings) == 1, warnings
+    assert "Traceback" not in caplog.text
+
+
+async def test_deep_params_never_freeze_a_node_silently(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hostile_node: EmulatedNode,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A node whose params turn too deep is not kept as it was without a word."""
+    hostile_node.raw_entry = probe_entry(temperature="20.0")
+    freezer.move_to(FROZEN_AT)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.probe_temperature").state == "20.0"
+
+    hostile_node.raw_entry = probe_entry(temperature="25.0", extra=nested(300))
+    await tick(hass, freezer, 30)
+    warnings = [r for r in caplog.records if HOSTILE_ID in r.getMessage()]
+    assert [r.levelno for r in warnings] == [logging.WARNING]
+    hostile_node.raw_entry = probe_entry(temperature="25.0")
+    await tick(hass, freezer, 30)
+    assert hass.states.get("sensor.probe_temperature").state == "25.0"

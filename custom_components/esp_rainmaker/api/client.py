@@ -27,6 +27,7 @@ from .exceptions import (
     RainMakerTimeoutError,
     RainMakerValidationError,
 )
+from .listing_json import decode_listing
 from .models import Node
 from .parser import MalformedNodeError, NodePage, NodeParser
 from .rate_limit import TokenBucket, backoff_delay, parse_retry_after
@@ -525,7 +526,7 @@ class RainMakerClient:
             else None
         )
         if page is None:
-            payload = _decode(status, raw)
+            payload = _decode(status, raw, listing=True)
             if (
                 isinstance(payload, dict)
                 and payload.get("nodes")
@@ -573,9 +574,10 @@ class RainMakerClient:
 
     async def get_node(self, node_id: str) -> Node:
         """One node with config, status and params."""
-        payload = await self._request(
+        status, raw = await self._request_raw(
             "GET", PATH_NODES, query={"node_id": node_id, "node_details": "true"}
         )
+        payload = _decode(status, raw, listing=True)
         try:
             page = self._parser.page(payload, self._nodes)
         except MalformedNodeError as err:
@@ -647,9 +649,10 @@ def _token_fields(data: Any, *names: str) -> tuple[str, ...]:
     return tuple(str(value) for value in values)
 
 
-def _decode(status: int, raw: bytes) -> Any:
+def _decode(status: int, raw: bytes, *, listing: bool = False) -> Any:
+    """Decode an answer; a node listing survives entries that are not valid JSON."""
     try:
-        data = orjson.loads(raw) if raw else None
+        data = (decode_listing(raw) if listing else orjson.loads(raw)) if raw else None
     except orjson.JSONDecodeError as err:
         raise RainMakerResponseError(
             f"The cloud answered HTTP {status} with invalid JSON", status=status

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from .listing_json import UndecodableEntry
 from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec, exact_key
 
 
@@ -180,10 +181,13 @@ class NodeParser:
         """Parse a config, returning the shared object for a config seen before."""
         if not isinstance(raw, dict):
             raise MalformedNodeError("config is not an object")
-        content = orjson.dumps(
-            {k: v for k, v in raw.items() if k != "node_id"},
-            option=orjson.OPT_SORT_KEYS,
-        )
+        try:
+            content = orjson.dumps(
+                {k: v for k, v in raw.items() if k != "node_id"},
+                option=orjson.OPT_SORT_KEYS,
+            )
+        except orjson.JSONEncodeError as err:
+            raise MalformedNodeError(f"config cannot be read ({err})") from err
         digest = hashlib.blake2b(content, digest_size=16).digest()
         config = self._configs.get(digest)
         if config is None:
@@ -272,6 +276,9 @@ class NodeParser:
         unconfigured: list[str] = []
         outdated: list[str] = []
         for item in details:
+            if isinstance(item, UndecodableEntry):
+                malformed.append((item.node_id or "<no id>", item.reason))
+                continue
             node_id = node_id_of(item)
             try:
                 node = self.node(item, previous.get(node_id) if node_id else None)
@@ -297,11 +304,15 @@ class NodeParser:
 
 
 def _digest(status: Any, params: Any, role: Any) -> bytes:
-    """Fingerprint what a poll can change of a node (its config aside)."""
+    """Fingerprint what a poll can change of a node (its config aside).
+
+    Raises MalformedNodeError for what cannot be fingerprinted (nesting deeper
+    than the encoder allows): such a node could never be told changed.
+    """
     try:
         content = orjson.dumps((status, params, role))
-    except TypeError:  # pragma: no cover - JSON input always serialises
-        return b""
+    except orjson.JSONEncodeError as err:
+        raise MalformedNodeError(f"status or params cannot be read ({err})") from err
     return hashlib.blake2b(content, digest_size=8).digest()
 
 
