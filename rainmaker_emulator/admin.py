@@ -137,6 +137,8 @@ class AdminApi:
             "bulk_207": self.cloud.bulk_207,
             "id_fields": self.cloud.id_fields,
             "string_error_codes": self.cloud.string_error_codes,
+            "paging_cycle": self.cloud.paging_cycle,
+            "reported_total": self.cloud.reported_total,
         }
 
     async def get_settings(self, request: web.Request) -> web.Response:
@@ -165,8 +167,15 @@ class AdminApi:
                 cloud.unauthorized_body = value
             elif key == "id_fields" and value in ("both", "id", "node_id"):
                 cloud.id_fields = value
-            elif key in ("accept_bearer", "bulk_207", "string_error_codes"):
+            elif key in (
+                "accept_bearer",
+                "bulk_207",
+                "string_error_codes",
+                "paging_cycle",
+            ):
                 setattr(cloud, key, bool(value))
+            elif key == "reported_total" and (value is None or int(value) >= 0):
+                cloud.reported_total = None if value is None else int(value)
             else:
                 return _error(f"invalid setting {key}={value!r}")
         return json_response(self._settings())

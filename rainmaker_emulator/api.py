@@ -298,9 +298,10 @@ class PublicApi:
         ids, next_id = self.cloud.page(
             session.email, request.query.get("start_id"), size
         )
+        total = self.cloud.reported_total
         answer: dict[str, Any] = {
             "nodes": ids,
-            "total": len(self.cloud.visible(session.email)),
+            "total": len(self.cloud.visible(session.email)) if total is None else total,
         }
         verbatim: dict[str, str] = {}
         if _flag(request, "node_details", False):

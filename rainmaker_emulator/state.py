@@ -145,6 +145,10 @@ class Cloud:
         self.bulk_207 = False
         self.id_fields = "both"  # or "id" / "node_id"
         self.string_error_codes = False
+        # Faulty paging: the last page's next_id leads back to the first page, and
+        # a `total` that is not the number of nodes.
+        self.paging_cycle = False
+        self.reported_total: int | None = None
 
     # Accounts --------------------------------------------------------------------
 
@@ -284,7 +288,9 @@ class Cloud:
         start = bisect_left(ids, start_id) if start_id else 0
         chunk = ids[start : start + size]
         end = start + size
-        return chunk, ids[end] if end < len(ids) else None
+        if end < len(ids):
+            return chunk, ids[end]
+        return chunk, ids[0] if self.paging_cycle and ids else None
 
     def secrets(self) -> list[str]:
         """Every secret this cloud knows: passwords, tokens it issued, device secrets.

@@ -182,6 +182,26 @@ async def test_malformed_node_is_kept(
     assert len(warnings) == 1
 
 
+@pytest.mark.usefixtures("init_integration")
+async def test_cut_listing_keeps_the_nodes_it_did_not_reach(
+    hass: HomeAssistant,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A listing cut short (a `total` that lies) removes no device and no state."""
+    last = max(cloud.nodes)  # the node of the last page (pages follow the ids)
+    await admin.settings(page_size=2, reported_total=2)
+    for _ in range(3):
+        await tick(hass, freezer, 30)
+
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    assert coordinator.last_update_success
+    assert last in coordinator.data
+    assert node_device(hass, last) is not None
+    assert len(coordinator.data) == len(cloud.nodes)
+
+
 async def test_empty_account_then_first_node(
     hass: HomeAssistant,
     emulator: object,

@@ -180,13 +180,16 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         cloud: dict[str, Node] = {}
         for node_id, node in listing.nodes.items():
             cloud[node_id] = self._newest(previous.get(node_id), node, started)
-        for node_id in listing.malformed:
-            # A node that is unreadable for a poll is not gone: keep what we had.
-            if node_id in previous:
+        # A node that is unreadable for a poll is not gone, nor is one that a listing
+        # cut short did not reach: keep what we had.
+        kept = previous if not listing.complete else listing.malformed
+        for node_id in kept:
+            if node_id in previous and node_id not in cloud:
                 cloud[node_id] = previous[node_id]
         self._cloud = cloud
         self._after_fetch()
-        self._remove_stale_devices(cloud)
+        if listing.complete:
+            self._remove_stale_devices(cloud)
         return self._merged()
 
     def _next_fetch(self) -> int:

@@ -224,7 +224,7 @@ async def test_wrong_shapes(
 
 
 async def test_listing_that_does_not_advance(
-    client: RainMakerClient, admin: EmulatorAdmin
+    client: RainMakerClient, admin: EmulatorAdmin, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A cloud that keeps returning the same next_id cannot loop the client forever."""
     await admin.add_fault(
@@ -233,8 +233,65 @@ async def test_listing_that_does_not_advance(
         body={"nodes": [], "node_details": [], "next_id": "x"},
     )
 
-    with pytest.raises(RainMakerResponseError, match="did not advance"):
-        await client.get_nodes()
+    listing = await client.get_nodes()
+
+    assert listing.nodes == {}
+    assert not listing.complete
+    assert await admin.count("GET /v1/user/nodes") == 2
+    assert "next_id" in caplog.text
+
+
+async def add_switches(cloud: Cloud, count: int) -> None:
+    """Give the account `count` switches."""
+    for number in range(count):
+        cloud.add_node("switch", EMAIL, name=f"Switch {number}")
+
+
+async def test_paging_cycle_ends_the_listing(
+    client: RainMakerClient,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """next_id leading back (A, B, A) ends the listing: one warning, few requests."""
+    await add_switches(cloud, 7)
+    await admin.settings(page_size=3, paging_cycle=True)
+
+    for _ in range(3):
+        await admin.reset_stats()
+        listing = await client.get_nodes()
+        assert len(listing.nodes) == 7
+        assert not listing.complete
+        # Three pages hold the nodes; the fourth shows the cycle.
+        assert await admin.count("GET /v1/user/nodes") <= 4
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "next_id" in warnings[0].getMessage()
+
+    await admin.settings(paging_cycle=False)
+    assert (await client.get_nodes()).complete
+    await admin.settings(paging_cycle=True)
+    await client.get_nodes()
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 2
+
+
+async def test_page_count_follows_the_first_pages_total(
+    client: RainMakerClient,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Pages beyond what `total` promises (plus a little) are not asked for."""
+    await add_switches(cloud, 20)
+    await admin.settings(page_size=2, reported_total=2)
+
+    listing = await client.get_nodes()
+
+    assert not listing.complete
+    # One page holds the promised total; two more are allowed as slack.
+    assert await admin.count("GET /v1/user/nodes") == 3
+    assert len(listing.nodes) == 6
+    assert "total" in caplog.text
 
 
 @pytest.mark.parametrize(

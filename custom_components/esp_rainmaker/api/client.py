@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import hashlib
 import ipaddress
 import logging
+import math
 import re
 import time
 from types import TracebackType
@@ -41,6 +42,8 @@ MAX_ATTEMPTS: Final = 3
 REFRESH_MARGIN: Final = 60.0
 MAX_NODES_PER_WRITE: Final = 50
 MAX_PAGES: Final = 1000
+# Pages a listing may take beyond what its first page's `total` implies.
+PAGE_SLACK: Final = 2
 CONFIG_REFRESH: Final = 3600.0
 
 PATH_LOGIN: Final = "/v1/login2"
@@ -143,11 +146,24 @@ def _error_from(status: int, data: Any) -> RainMakerResponseError:
 
 @dataclass(frozen=True, slots=True)
 class NodeListing:
-    """All nodes of the account, and the ids of entries that could not be read."""
+    """All nodes of the account, and the ids of entries that could not be read.
+
+    `complete` is False when the listing was cut short (its paging went in a circle
+    or past what its total promised): nodes it did not reach may still exist.
+    """
 
     nodes: dict[str, Node]
     malformed: frozenset[str] = field(default_factory=frozenset)
     pages: int = 1
+    complete: bool = True
+
+
+def _page_cap(first: NodePage) -> int:
+    """Return how many pages a listing may take, from its first page's `total`."""
+    if first.total is None:
+        return MAX_PAGES
+    per_page = max(1, first.entries)
+    return min(MAX_PAGES, math.ceil(first.total / per_page) + PAGE_SLACK)
 
 
 class RainMakerClient:
@@ -188,6 +204,7 @@ class RainMakerClient:
         self._configs_at: float | None = None
         self._configs_outdated = False
         self._warned_malformed: set[str] = set()
+        self._listing_stopped = False
         # Pages of the last listing asked without configs: body fingerprint, result.
         self._pages_seen: dict[str | None, tuple[bytes, NodePage]] = {}
         self._pages_now: dict[str | None, tuple[bytes, NodePage]] = {}
@@ -472,10 +489,13 @@ class RainMakerClient:
         malformed: dict[str, str] = {}
         outdated = False
         start_id: str | None = None
+        started: set[str | None] = {None}
         pages = 0
+        page_cap = MAX_PAGES
+        stopped: str | None = None
         self._parser.start_listing()
         self._pages_now = {}
-        for _ in range(MAX_PAGES):
+        while True:
             pages += 1
             page = await self._page(start_id, with_configs=with_configs)
             if page.unconfigured and not with_configs:
@@ -487,23 +507,46 @@ class RainMakerClient:
                 dict.fromkeys(page.unconfigured, "the cloud sent no config")
             )
             outdated = outdated or bool(page.outdated)
+            if pages == 1:
+                page_cap = _page_cap(page)
             if page.next_id is None:
                 break
-            if page.next_id == start_id:
-                raise RainMakerResponseError("The node listing did not advance")
+            if page.next_id in started:
+                stopped = "its next_id leads back to a page already read"
+                break
+            if pages >= page_cap:
+                stopped = f"it goes on past the {page_cap} pages its total allows"
+                break
+            started.add(page.next_id)
             start_id = page.next_id
-        else:
-            raise RainMakerResponseError("The node listing has too many pages")
         self._parser.finish_listing()
         self._pages_seen = self._pages_now
         for node_id in malformed:
             nodes.pop(node_id, None)
-        self._nodes = dict(nodes)
+        # An unfinished listing says nothing about the nodes it did not reach.
+        self._nodes = dict(nodes) if stopped is None else {**self._nodes, **nodes}
         if with_configs:
             self._configs_at = time.monotonic()
         self._configs_outdated = outdated
         self._report_malformed(malformed)
-        return NodeListing(nodes=nodes, malformed=frozenset(malformed), pages=pages)
+        self._report_stopped(stopped, pages)
+        return NodeListing(
+            nodes=nodes,
+            malformed=frozenset(malformed),
+            pages=pages,
+            complete=stopped is None,
+        )
+
+    def _report_stopped(self, reason: str | None, pages: int) -> None:
+        """Warn once when listings start stopping early; again after one finishes."""
+        if reason is not None and not self._listing_stopped:
+            _LOGGER.warning(
+                "The node listing was cut after %s pages: %s. Nodes not on those "
+                "pages keep their last known state",
+                pages,
+                reason,
+            )
+        self._listing_stopped = reason is not None
 
     def _configs_due(self) -> bool:
         return (

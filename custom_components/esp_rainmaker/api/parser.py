@@ -33,6 +33,9 @@ class NodePage:
     next_id: str | None
     unconfigured: tuple[str, ...] = ()
     outdated: tuple[str, ...] = ()
+    # The account's node count as the page states it, and how many entries it had.
+    total: int | None = None
+    entries: int = 0
 
 
 def _optional_str(value: Any) -> str | None:
@@ -293,13 +296,17 @@ class NodeParser:
                 node.config, item.get("params")
             ):
                 outdated.append(node.node_id)
-        next_id = payload.get("next_id")
+        next_id, total = payload.get("next_id"), payload.get("total")
         return NodePage(
             nodes=tuple(nodes),
             malformed=tuple(malformed),
             next_id=next_id if isinstance(next_id, str) and next_id else None,
             unconfigured=tuple(unconfigured),
             outdated=tuple(outdated),
+            total=total
+            if isinstance(total, int) and not isinstance(total, bool) and total >= 0
+            else None,
+            entries=len(details),
         )
 
 
