@@ -156,6 +156,23 @@ async def test_new_and_removed_nodes(
     assert hass.states.get("switch.kettle").state == STATE_OFF
 
 
+async def test_bookkeeping_is_bounded_by_the_nodes_present(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Nodes that come and go leave nothing behind in the coordinator."""
+    coordinator = init_integration.runtime_data
+    for number in range(5):
+        node_id = await admin.add_node("plug", DEMO_EMAIL, name=f"Guest {number}")
+        await tick(hass, freezer, 30)
+        await admin.remove_node(node_id)
+        await tick(hass, freezer, 30)
+
+    assert set(coordinator._fetched_at) <= set(coordinator.data)
+
+
 @pytest.mark.usefixtures("init_integration")
 async def test_malformed_node_is_kept(
     hass: HomeAssistant,

@@ -187,6 +187,11 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             if node_id in previous and node_id not in cloud:
                 cloud[node_id] = previous[node_id]
         self._cloud = cloud
+        self._fetched_at = {
+            node_id: fetch
+            for node_id, fetch in self._fetched_at.items()
+            if node_id in cloud
+        }
         self._after_fetch()
         if listing.complete:
             self._remove_stale_devices(cloud)
