@@ -515,6 +515,53 @@ async def test_token_trouble_is_silent(
     await assert_request_rate(admin)
 
 
+LOCKED = {
+    "status": "failure",
+    "description": "Attempt limit exceeded, please try after some time",
+    "error_code": 101019,
+}
+
+
+async def test_locked_account_is_left_alone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Sign-in locked after too many attempts: one login per 15 minutes, no reauth.
+
+    The session is gone (every token revoked) and the cloud answers every login
+    with 101019. Hammering it would keep the account locked; the user can do
+    nothing about it, so it is shown as throttling and never asks for a password.
+    """
+    before = entity_states(hass, init_integration)
+    await admin.revoke_tokens(DEMO_EMAIL, refresh=True, access=True)
+    await admin.add_fault(path="/v1/login2", status=400, body=LOCKED)
+    await admin.reset_stats()
+    for _ in range(20):  # ten minutes
+        await tick(hass, freezer, POLL)
+        assert_all_unavailable(hass, init_integration)
+    # The refused refresh and one password login; nothing more.
+    assert await admin.count("POST /v1/login2") == 2
+    reason = init_integration.runtime_data.last_exception
+    assert isinstance(reason, UpdateFailed)
+    assert reason.translation_key == "rate_limited"
+    assert not hass.config_entries.flow.async_progress()
+
+    for _ in range(12):  # past the 15 minutes: one more try, still locked
+        await tick(hass, freezer, POLL)
+    assert await admin.count("POST /v1/login2") == 3
+    await admin.clear_faults()
+    for _ in range(MAX_PAUSE_POLLS):
+        await tick(hass, freezer, POLL)
+    assert_same_states(before, entity_states(hass, init_integration))
+    assert await admin.count("POST /v1/login2") == 4
+    assert not hass.config_entries.flow.async_progress()
+    assert_clean_log(caplog, transitions=2)
+    await assert_request_rate(admin)
+
+
 async def test_changed_password_means_one_reauth(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

@@ -65,6 +65,8 @@ CREDENTIAL_ERROR_CODES: Final = frozenset(
     }
 )
 ATTEMPT_LIMIT_CODE: Final = 101019
+# How long to leave a locked sign-in alone before one more password login.
+SIGN_IN_LOCK_WAIT: Final = 900.0
 
 type TokenCallback = Callable[[TokenSet], None]
 type ParamWrites = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -205,6 +207,8 @@ class RainMakerClient:
         self._configs_outdated = False
         self._warned_malformed: set[str] = set()
         self._listing_stopped = False
+        self._refused_refresh: str | None = None
+        self._locked_until: float | None = None
         # Pages of the last listing asked without configs: body fingerprint, result.
         self._pages_seen: dict[str | None, tuple[bytes, NodePage]] = {}
         self._pages_now: dict[str | None, tuple[bytes, NodePage]] = {}
@@ -285,7 +289,9 @@ class RainMakerClient:
                 and not self._expiring(tokens)
             ):
                 return tokens.access_token
-            renewed = await self._refresh(tokens) if tokens is not None else None
+            renewed = None
+            if tokens is not None and tokens.refresh_token != self._refused_refresh:
+                renewed = await self._refresh(tokens)
             if renewed is None:
                 renewed = await self._password_login()
             self._set_tokens(renewed)
@@ -305,6 +311,8 @@ class RainMakerClient:
                 _LOGGER.debug(
                     "Refresh token refused (%s); logging in again", err.error_code
                 )
+                # Refused once, refused for good: it is not sent again.
+                self._refused_refresh = tokens.refresh_token
                 return None
             raise
         access, id_token = _token_fields(data, "accesstoken", "idtoken")
@@ -317,6 +325,18 @@ class RainMakerClient:
         )
 
     async def _password_login(self) -> TokenSet:
+        """Log in with the password, unless the cloud locked sign-in a while ago.
+
+        After "attempt limit exceeded" (101019) every further attempt would keep the
+        account locked: the next one waits SIGN_IN_LOCK_WAIT.
+        """
+        if self._locked_until is not None:
+            wait = self._locked_until - time.monotonic()
+            if wait > 0:
+                raise RainMakerRateLimitError(
+                    f"Sign-in is locked after too many attempts; next try in {wait:.0f} s",
+                    wait,
+                )
         body = {"user_name": self._username, "password": self._password}
         try:
             data = await self._request(
@@ -326,8 +346,10 @@ class RainMakerClient:
             if err.error_code in CREDENTIAL_ERROR_CODES:
                 raise RainMakerAuthenticationError(str(err)) from None
             if err.error_code == ATTEMPT_LIMIT_CODE:
-                raise RainMakerRateLimitError(str(err)) from None
+                self._locked_until = time.monotonic() + SIGN_IN_LOCK_WAIT
+                raise RainMakerRateLimitError(str(err), SIGN_IN_LOCK_WAIT) from None
             raise
+        self._locked_until = None
         if isinstance(data, dict) and data.get("session") and "accesstoken" not in data:
             raise RainMakerMfaRequiredError(
                 "The account requires a one-time code to log in"
