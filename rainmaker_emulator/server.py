@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from email.utils import formatdate
 import ipaddress
 import ssl
 from types import TracebackType
@@ -94,6 +95,8 @@ async def cloud_middleware(
     if fault is not None and (faulty := await _apply_fault(request, fault)) is not None:
         return faulty
     response = await handler(request)
+    # The cloud's own clock, which tests may set apart from the host's.
+    response.headers["Date"] = formatdate(cloud.clock.now(), usegmt=True)
     if half_latency:
         await asyncio.sleep(half_latency)
     return response

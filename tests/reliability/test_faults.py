@@ -40,7 +40,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.esp_rainmaker.api.rate_limit import MAX_PAUSE
-from custom_components.esp_rainmaker.const import DOMAIN
+from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
 from rainmaker_emulator import Cloud, EmulatorAdmin
 from tests.common import node_device, node_id_named, tick
 from tests.conftest import DEMO_EMAIL, FROZEN_AT
@@ -513,6 +513,59 @@ async def test_token_trouble_is_silent(
     assert not hass.config_entries.flow.async_progress()
     assert_clean_log(caplog, transitions=0)
     await assert_request_rate(admin)
+
+
+async def test_short_lived_tokens_renew_once_per_lifetime(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 45 s token lifetime: renewed when it runs out, not before every request."""
+    await admin.settings(token_ttl_s=45)
+    await admin.revoke_tokens(DEMO_EMAIL, refresh=False, access=True)
+    await tick(hass, freezer, POLL)  # a token of the new lifetime
+    await admin.reset_stats()
+    saved: list[str] = []
+
+    async def token_saved(hass: HomeAssistant, entry: Any) -> None:
+        saved.append(entry.data[CONF_TOKENS]["access_token"])
+
+    init_integration.add_update_listener(token_saved)
+
+    for _ in range(10):  # 300 s: six or seven lifetimes
+        await tick(hass, freezer, POLL)
+
+    renewals = await admin.count("POST /v1/login2")
+    assert renewals <= 300 // 45 + 1
+    assert len(saved) == renewals
+    assert init_integration.runtime_data.last_update_success
+
+
+async def test_clock_an_hour_ahead_renews_no_more(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    cloud: Cloud,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant's clock an hour ahead of the cloud's: tokens are judged by the cloud's.
+
+    The cloud says what time it is in every answer (`Date`); a token it issued a
+    minute ago is not expired because this machine's clock says so.
+    """
+    freezer.move_to(FROZEN_AT)
+    cloud.clock.offset = -3600  # the cloud's clock, an hour behind this machine's
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await admin.reset_stats()
+
+    for _ in range(10):
+        await tick(hass, freezer, POLL)
+
+    assert await admin.count("POST /v1/login2") == 0
+    assert mock_config_entry.runtime_data.last_update_success
 
 
 LOCKED = {

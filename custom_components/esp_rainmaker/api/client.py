@@ -31,7 +31,7 @@ from .exceptions import (
 from .listing_json import decode_listing
 from .models import Node
 from .parser import MalformedNodeError, NodePage, NodeParser
-from .rate_limit import TokenBucket, backoff_delay, parse_retry_after
+from .rate_limit import TokenBucket, backoff_delay, http_date, parse_retry_after
 from .thermacell import refuse_hazards
 from .tokens import TokenSet
 
@@ -40,6 +40,7 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_TIMEOUT: Final = 10.0
 MAX_ATTEMPTS: Final = 3
 REFRESH_MARGIN: Final = 60.0
+DEFAULT_TOKEN_LIFETIME: Final = 3600.0
 MAX_NODES_PER_WRITE: Final = 50
 MAX_PAGES: Final = 1000
 # Pages a listing may take beyond what its first page's `total` implies.
@@ -208,6 +209,9 @@ class RainMakerClient:
         self._warned_malformed: set[str] = set()
         self._listing_stopped = False
         self._refused_refresh: str | None = None
+        # The cloud's clock minus this machine's, from the `Date` of its answers:
+        # tokens expire by the cloud's clock.
+        self._clock_offset = 0.0
         self._locked_until: float | None = None
         # Pages of the last listing asked without configs: body fingerprint, result.
         self._pages_seen: dict[str | None, tuple[bytes, NodePage]] = {}
@@ -268,10 +272,18 @@ class RainMakerClient:
         if self._on_tokens is not None:
             self._on_tokens(tokens)
 
-    @staticmethod
-    def _expiring(tokens: TokenSet) -> bool:
+    def _expiring(self, tokens: TokenSet) -> bool:
+        """Tell whether the access token is about to expire, by the cloud's clock.
+
+        The margin is a tenth of the token's lifetime, at most REFRESH_MARGIN, so a
+        short-lived token is not renewed before every request.
+        """
         expires = tokens.access_expires_at
-        return expires is not None and expires - REFRESH_MARGIN <= time.time()
+        if expires is None:
+            return False
+        lifetime = tokens.access_lifetime or DEFAULT_TOKEN_LIFETIME
+        margin = min(REFRESH_MARGIN, lifetime / 10)
+        return expires - margin <= time.time() + self._clock_offset
 
     async def _access_token(self) -> str:
         tokens = self._tokens
@@ -479,6 +491,7 @@ class RainMakerClient:
                 raw = await response.read()
                 status = response.status
                 response_headers = response.headers
+                self._learn_clock(response_headers.get("Date"))
         except TimeoutError as err:
             raise RainMakerTimeoutError(
                 f"No answer from the cloud within {self.request_timeout:g} s"
@@ -495,6 +508,12 @@ class RainMakerClient:
             (time.monotonic() - started) * 1000,
         )
         return status, response_headers, raw
+
+    def _learn_clock(self, date: str | None) -> None:
+        """Track how far the cloud's clock is from this machine's (whole seconds)."""
+        cloud_time = http_date(date) if date else None
+        if cloud_time is not None:
+            self._clock_offset = cloud_time - time.time()
 
     # Nodes -----------------------------------------------------------------------
 

@@ -101,7 +101,7 @@ def backoff_delay(attempt: int) -> float:
     return float(BACKOFF_BASE * 2.0 ** (attempt - 1) * random.uniform(0.5, 1.5))
 
 
-def _http_date(value: str) -> float | None:
+def http_date(value: str) -> float | None:
     """Return an HTTP date as epoch seconds (UTC when it names no zone), or None."""
     try:
         when = parsedate_to_datetime(value)
@@ -124,10 +124,10 @@ def parse_retry_after(value: str | None, *, date: str | None = None) -> float | 
     try:
         seconds = float(value)
     except ValueError:
-        until = _http_date(value)
+        until = http_date(value)
         if until is None:
             return None
-        now = _http_date(date) if date else None
+        now = http_date(date) if date else None
         seconds = until - (now if now is not None else time.time())
     if not math.isfinite(seconds):
         return None

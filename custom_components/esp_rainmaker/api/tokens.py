@@ -9,6 +9,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import math
 from typing import Any, Self
 
 import orjson
@@ -16,6 +17,7 @@ import orjson
 CLAIM_USER_ID = "custom:user_id"
 CLAIM_EMAIL = "email"
 CLAIM_EXPIRES = "exp"
+CLAIM_ISSUED = "iat"
 
 
 def decode_jwt_claims(token: str) -> dict[str, Any]:
@@ -31,6 +33,13 @@ def decode_jwt_claims(token: str) -> dict[str, Any]:
     except (binascii.Error, ValueError):
         return {}
     return claims if isinstance(claims, dict) else {}
+
+
+def _epoch_claim(token: str, claim: str) -> float | None:
+    value = decode_jwt_claims(token).get(claim)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +64,17 @@ class TokenSet:
 
     @property
     def access_expires_at(self) -> float | None:
-        """When the access token expires (epoch seconds), if it says."""
-        value = decode_jwt_claims(self.access_token).get(CLAIM_EXPIRES)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        """When the access token expires (epoch seconds, the cloud's clock), if it says."""
+        return _epoch_claim(self.access_token, CLAIM_EXPIRES)
+
+    @property
+    def access_lifetime(self) -> float | None:
+        """How long the access token lasts from its issue, if it says both."""
+        expires = self.access_expires_at
+        issued = _epoch_claim(self.access_token, CLAIM_ISSUED)
+        if expires is None or issued is None or expires <= issued:
             return None
-        return float(value)
+        return expires - issued
 
     def as_dict(self) -> dict[str, str]:
         """Serialise for storage by the caller."""
