@@ -581,3 +581,36 @@ async def test_older_fetch_never_replaces_a_newer_one(
 
     stale = current.with_values({("Switch", "Power"): False})
     assert coordinator._newest(newer, stale, older_poll) is newer
+
+
+@pytest.mark.parametrize("stage", ["queued", "in flight"])
+async def test_unload_during_a_command(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+    stage: str,
+) -> None:
+    """A command cut off by unloading the entry is a translated error, not a bare cancel."""
+    if stage == "in flight":
+        # The cloud holds the write for a minute of (frozen) time.
+        await admin.add_fault(method="PUT", path="/v1/user/nodes/params", delay_ms=60e3)
+    call = hass.async_create_task(switch(hass, SERVICE_TURN_ON, COFFEE))
+    await asyncio.sleep(0)  # the command reaches the batcher
+    if stage == "in flight":
+        for _ in range(100):
+            if await admin.count(PUT):
+                break
+            await asyncio.sleep(0)
+        else:
+            pytest.fail("the write never reached the cloud")
+
+    await hass.config_entries.async_unload(init_integration.entry_id)
+
+    try:
+        with pytest.raises(HomeAssistantError) as raised:
+            await call
+    finally:
+        await tick(hass, freezer, 60)  # the cloud's answer, to nobody
+    assert raised.value.translation_key == "command_cancelled"
+    assert raised.value.translation_placeholders == {"name": "Coffee Maker"}

@@ -365,6 +365,16 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
 
         try:
             sent_at = await self._batcher.add(node_id, device, values)
+        except asyncio.CancelledError:
+            if (task := asyncio.current_task()) is not None and task.cancelling():
+                raise  # the caller itself is being cancelled
+            # The entry is unloading: the command was dropped or cut off in flight.
+            self._revert(owner)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_cancelled",
+                translation_placeholders={"name": node.name},
+            ) from None
         except RainMakerError as err:
             self._revert(owner)
             reason = (
