@@ -20,27 +20,27 @@ async def test_generic_entities(
 ) -> None:
     """Each parameter lands on the platform its metadata calls for, named after its device."""
     entries = {
-        entry.unique_id.removeprefix(f"{GENERIC_NODE_ID}_"): entry.entity_id
+        entry.unique_id.removeprefix(f"{GENERIC_NODE_ID}:"): entry.entity_id
         for entry in er.async_entries_for_config_entry(
             entity_registry, init_integration.entry_id
         )
-        if entry.unique_id.startswith(GENERIC_NODE_ID)
+        if entry.unique_id.startswith(f"{GENERIC_NODE_ID}:")
     }
     assert entries == {
-        "node_connectivity": "binary_sensor.living_room_ac_connectivity",
-        "AC_param_Power": "switch.living_room_ac_power",
-        "AC_param_Mode": "select.living_room_ac_mode",
-        "AC_param_Setpoint": "number.living_room_ac_setpoint",
-        "AC_param_Fan Level": "number.living_room_ac_fan_level",
-        "AC_param_Humidity": "sensor.living_room_ac_humidity",
-        "AC_param_Temperature": "sensor.living_room_ac_temperature",
-        "AC_param_Filter Dirty": "binary_sensor.living_room_ac_filter_dirty",
-        "AC_param_Beep": "button.living_room_ac_beep",
-        "AC_param_Self Clean": "button.living_room_ac_self_clean",
-        "AC_param_Note": "sensor.living_room_ac_note",
-        "Vent_fan": "fan.living_room_ac_hall_vent",
-        "Vent_param_Swing": "switch.living_room_ac_hall_vent_swing",
-        "System_reboot": "button.living_room_ac_reboot",
+        "node:connectivity": "binary_sensor.living_room_ac_connectivity",
+        "AC:param_Power": "switch.living_room_ac_power",
+        "AC:param_Mode": "select.living_room_ac_mode",
+        "AC:param_Setpoint": "number.living_room_ac_setpoint",
+        "AC:param_Fan Level": "number.living_room_ac_fan_level",
+        "AC:param_Humidity": "sensor.living_room_ac_humidity",
+        "AC:param_Temperature": "sensor.living_room_ac_temperature",
+        "AC:param_Filter Dirty": "binary_sensor.living_room_ac_filter_dirty",
+        "AC:param_Beep": "button.living_room_ac_beep",
+        "AC:param_Self Clean": "button.living_room_ac_self_clean",
+        "AC:param_Note": "sensor.living_room_ac_note",
+        "Vent:fan": "fan.living_room_ac_hall_vent",
+        "Vent:param_Swing": "switch.living_room_ac_hall_vent_swing",
+        "System:reboot": "button.living_room_ac_reboot",
     }
     assert hass.states.get("switch.living_room_ac_power").state == STATE_ON
     assert hass.states.get("select.living_room_ac_mode").state == "Cool"

@@ -4,6 +4,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from homeassistant.core import callback
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_platform,
+    entity_registry as er,
+)
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -51,11 +56,26 @@ def node_device_info(node: Node) -> DeviceInfo:
     )
 
 
+def _escaped(part: str) -> str:
+    return part.replace("%", "%25").replace(":", "%3A")
+
+
+def entity_unique_id(node_id: str, device: str, key: str) -> str:
+    """Return the unique id of an entity: node id, device name and key.
+
+    The parts are joined by `:` with `%` and `:` escaped in each, so two entities
+    never share an id (joined by `_`, node `n1` with device `Plug_A` and node
+    `n1_Plug` with device `A` did).
+    """
+    return ":".join(_escaped(part) for part in (node_id, device, key))
+
+
 class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
     """An entity of one device (or service) of one node.
 
     The unique id is the node id, the device's name in the node configuration (set
-    by the firmware, not the user) and a fixed key.
+    by the firmware, not the user) and a fixed key. `legacy_unique_id` is the id
+    releases up to 0.1.0 gave it, which the registry entry is moved from.
     """
 
     _attr_has_entity_name = True
@@ -74,7 +94,8 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
         self.entity_description = description
         self.node_id = node.node_id
         self.device = device
-        self._attr_unique_id = f"{node.node_id}_{device}_{description.key}"
+        self._attr_unique_id = entity_unique_id(node.node_id, device, description.key)
+        self.legacy_unique_id = f"{node.node_id}_{device}_{description.key}"
         self._attr_device_info = node_device_info(node)
         self._seen: tuple[Node | None, bool] | None = None
         self._shown: tuple[bool, tuple[Any, ...] | None] | None = None
@@ -171,6 +192,7 @@ def async_add_node_entities(
     again; only entities with new unique ids are added.
     """
     coordinator = entry.runtime_data
+    platform_domain = entity_platform.async_get_current_platform().domain
     configs: dict[str, NodeConfig] = {}
     added: dict[str, set[str]] = {}
 
@@ -190,7 +212,37 @@ def async_add_node_entities(
                     known.add(str(entity.unique_id))
                     new.append(entity)
         if new:
+            _adopt_legacy_unique_ids(coordinator, platform_domain, new)
             async_add_entities(new)
 
     _add_new_entities()
     entry.async_on_unload(coordinator.async_add_listener(_add_new_entities))
+
+
+@callback
+def _adopt_legacy_unique_ids(
+    coordinator: RainMakerCoordinator,
+    platform_domain: str,
+    entities: Iterable[RainMakerEntity],
+) -> None:
+    """Move registry entries from the ids of 0.1.0 to today's, keeping their history.
+
+    An entry moves only to an entity of the node its device belongs to: where two
+    entities shared an old id, the registry held the first, which keeps it.
+    """
+    entities_registry = er.async_get(coordinator.hass)
+    devices = dr.async_get(coordinator.hass)
+    for entity in entities:
+        unique_id = str(entity.unique_id)
+        if entities_registry.async_get_entity_id(platform_domain, DOMAIN, unique_id):
+            continue
+        entity_id = entities_registry.async_get_entity_id(
+            platform_domain, DOMAIN, entity.legacy_unique_id
+        )
+        entry = entities_registry.async_get(entity_id) if entity_id else None
+        if entry is None:
+            continue
+        device = devices.async_get(entry.device_id) if entry.device_id else None
+        if device is not None and (DOMAIN, entity.node_id) not in device.identifiers:
+            continue
+        entities_registry.async_update_entity(entry.entity_id, new_unique_id=unique_id)

@@ -221,7 +221,7 @@ MUTATIONS = [
     Mutation(
         "test_entity_unique_id",
         "entity.py",
-        '        self._attr_unique_id = f"{node.node_id}_{device}_{description.key}"\n',
+        "        self._attr_unique_id = entity_unique_id(node.node_id, device, description.key)\n",
         "",
     ),
     Mutation("test_parallel_updates", "switch.py", "PARALLEL_UPDATES = 0\n", ""),
