@@ -139,6 +139,7 @@ class AdminApi:
             "string_error_codes": self.cloud.string_error_codes,
             "paging_cycle": self.cloud.paging_cycle,
             "reported_total": self.cloud.reported_total,
+            "refresh_without_idtoken": self.cloud.refresh_without_idtoken,
         }
 
     async def get_settings(self, request: web.Request) -> web.Response:
@@ -172,6 +173,7 @@ class AdminApi:
                 "bulk_207",
                 "string_error_codes",
                 "paging_cycle",
+                "refresh_without_idtoken",
             ):
                 setattr(cloud, key, bool(value))
             elif key == "reported_total" and (value is None or int(value) >= 0):

@@ -165,6 +165,8 @@ class PublicApi:
             )
             if tokens is None:
                 return self._failure(REFRESH_FAILED)
+            if self.cloud.refresh_without_idtoken:
+                tokens.pop("idtoken")
             return success("Login successful", **tokens)
         user_name = body.get("user_name")
         if not isinstance(user_name, str) or not user_name.strip():

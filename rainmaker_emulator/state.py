@@ -149,6 +149,8 @@ class Cloud:
         # a `total` that is not the number of nodes.
         self.paging_cycle = False
         self.reported_total: int | None = None
+        # Refresh answers without the id token, as a variant of the cloud could send.
+        self.refresh_without_idtoken = False
 
     # Accounts --------------------------------------------------------------------
 

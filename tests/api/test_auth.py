@@ -388,3 +388,64 @@ async def test_secrets_never_logged(
     text = caplog.text + "".join(str(record.args) for record in caplog.records)
     assert all(secret not in text for secret in secrets)
     assert PASSWORD not in repr(client)
+
+
+@pytest.mark.parametrize("field", ["accesstoken", "idtoken", "refreshtoken"])
+@pytest.mark.parametrize("junk", ["\r\nX-Injected: 1", "\n", " ", "\x00"])
+async def test_unusable_tokens_are_refused(
+    client: RainMakerClient, admin: EmulatorAdmin, field: str, junk: str
+) -> None:
+    """A token that cannot go into a header is a response error, at once."""
+    answer = {
+        "status": "success",
+        "accesstoken": "header.payload.signature",
+        "idtoken": "header.payload.signature",
+        "refreshtoken": "opaque-refresh-token",
+    }
+    answer[field] += junk
+    await admin.add_fault(path="/v1/login2", status=200, body=answer)
+
+    with pytest.raises(RainMakerResponseError, match="unusable"):
+        await client.login()
+
+
+def test_stored_tokens_with_line_breaks_are_ignored() -> None:
+    """Stored tokens that could not go into a header are as good as none."""
+    stored = {"access_token": "a\r\nb", "id_token": "i", "refresh_token": "r"}
+    assert TokenSet.from_dict(stored) is None
+    assert TokenSet.from_dict(stored | {"access_token": "a.b.c"}) is not None
+
+
+async def test_refresh_without_id_token_keeps_the_account(
+    client: RainMakerClient,
+    admin: EmulatorAdmin,
+    account: str,
+    token_log: list[TokenSet],
+) -> None:
+    """A refresh answer with an access token but no id token still renews the session."""
+    first = await client.login()
+    await admin.settings(refresh_without_idtoken=True)
+    await admin.revoke_tokens(EMAIL, refresh=False, access=True)
+
+    await client.get_nodes()
+    await client.get_nodes()
+
+    assert await admin.count(LOGIN) == 2  # the login and one refresh
+    assert token_log[-1].access_token != first.access_token
+    assert token_log[-1].id_token == first.id_token
+    assert client.user_id == account
+
+
+async def test_refresh_without_access_token_falls_back_to_password(
+    client: RainMakerClient, admin: EmulatorAdmin
+) -> None:
+    """A refresh answer without an access token is a refusal: the password follows."""
+    await client.login()
+    await admin.revoke_tokens(EMAIL, refresh=False, access=True)
+    await admin.add_fault(
+        path="/v1/login2", status=200, body={"status": "success"}, times=1
+    )
+
+    await client.get_nodes()
+
+    assert await admin.count(LOGIN) == 3  # login, empty refresh answer, password

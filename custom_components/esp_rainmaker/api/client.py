@@ -33,7 +33,7 @@ from .models import Node
 from .parser import MalformedNodeError, NodePage, NodeParser
 from .rate_limit import TokenBucket, backoff_delay, http_date, parse_retry_after
 from .thermacell import refuse_hazards
-from .tokens import TokenSet
+from .tokens import TokenSet, usable_token
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -327,13 +327,16 @@ class RainMakerClient:
                 self._refused_refresh = tokens.refresh_token
                 return None
             raise
-        access, id_token = _token_fields(data, "accesstoken", "idtoken")
-        refresh = data.get("refreshtoken") if isinstance(data, dict) else None
+        access = _token(data, "accesstoken")
+        if access is None:
+            _LOGGER.debug("The refresh answer has no access token; logging in again")
+            return None
         _LOGGER.debug("Access token refreshed")
+        # The cloud may leave out the id token (same account) and the refresh token.
         return TokenSet(
             access,
-            id_token,
-            refresh if isinstance(refresh, str) and refresh else tokens.refresh_token,
+            _token(data, "idtoken") or tokens.id_token,
+            _token(data, "refreshtoken") or tokens.refresh_token,
         )
 
     async def _password_login(self) -> TokenSet:
@@ -724,11 +727,22 @@ class RainMakerClient:
         return data
 
 
-def _token_fields(data: Any, *names: str) -> tuple[str, ...]:
+def _token(data: Any, name: str) -> str | None:
+    """Return a token of a login answer, None if absent; raise if it is unusable."""
     if not isinstance(data, dict):
         raise RainMakerResponseError("Unexpected login answer")
-    values = tuple(data.get(name) for name in names)
-    if not all(isinstance(value, str) and value for value in values):
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not usable_token(value):
+        # A token with spaces or line breaks would corrupt every request's headers.
+        raise RainMakerResponseError("The login answer has an unusable token")
+    return str(value)
+
+
+def _token_fields(data: Any, *names: str) -> tuple[str, ...]:
+    values = tuple(_token(data, name) for name in names)
+    if None in values:
         raise RainMakerResponseError("The login answer has no tokens")
     return tuple(str(value) for value in values)
 

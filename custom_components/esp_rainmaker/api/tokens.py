@@ -10,6 +10,7 @@ import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 import math
+import re
 from typing import Any, Self
 
 import orjson
@@ -18,6 +19,14 @@ CLAIM_USER_ID = "custom:user_id"
 CLAIM_EMAIL = "email"
 CLAIM_EXPIRES = "exp"
 CLAIM_ISSUED = "iat"
+# What a token may hold to go into an HTTP header as it is: visible ASCII, no
+# spaces, no line breaks (a JWT is base64url and dots).
+TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
+
+
+def usable_token(value: Any) -> bool:
+    """Tell whether `value` is a non-empty token that can be sent in a header."""
+    return isinstance(value, str) and TOKEN_CHARACTERS.fullmatch(value) is not None
 
 
 def decode_jwt_claims(token: str) -> dict[str, Any]:
@@ -86,13 +95,13 @@ class TokenSet:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Self | None:
-        """Restore stored tokens; None when anything is missing."""
+        """Restore stored tokens; None when anything is missing or unusable."""
         if not data:
             return None
         values = [
             data.get(key) for key in ("access_token", "id_token", "refresh_token")
         ]
-        if not all(isinstance(value, str) and value for value in values):
+        if not all(usable_token(value) for value in values):
             return None
         access_token, id_token, refresh_token = values
         return cls(str(access_token), str(id_token), str(refresh_token))
