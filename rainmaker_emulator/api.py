@@ -307,6 +307,7 @@ class PublicApi:
         }
         verbatim: dict[str, str] = {}
         if _flag(request, "node_details", False):
+            self.cloud.config_pages += flags["config"]
             details: list[Any] = []
             for node_id in ids:
                 node = self.cloud.node(node_id)

@@ -135,6 +135,7 @@ class Cloud:
         self.accounts: dict[str, Account] = {}
         self.nodes: dict[str, EmulatedNode] = {}
         self.stats: Counter[str] = Counter()
+        self.config_pages = 0
         self.arrivals: deque[float] = deque(maxlen=100_000)
         self.faults: list[FaultRule] = []
         self._fault_ids = 0
@@ -320,13 +321,18 @@ class Cloud:
         self.arrivals.append(time.monotonic())
 
     def stats_snapshot(self) -> dict[str, Any]:
-        """Return request counters."""
-        return {"total": sum(self.stats.values()), "requests": dict(self.stats)}
+        """Return request counters (and how many listing pages carried configs)."""
+        return {
+            "total": sum(self.stats.values()),
+            "requests": dict(self.stats),
+            "config_pages": self.config_pages,
+        }
 
     def reset_stats(self) -> None:
         """Zero the counters and forget arrival times."""
         self.stats.clear()
         self.arrivals.clear()
+        self.config_pages = 0
 
     def add_fault(self, **rule: Any) -> FaultRule:
         """Register a fault rule."""

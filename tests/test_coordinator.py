@@ -67,7 +67,11 @@ async def test_one_request_per_page(
     """
     await admin.reset_stats()
     await tick(hass, freezer, 30)
-    assert await admin.stats() == {"total": 1, "requests": {NODES: 1}}
+    assert await admin.stats() == {
+        "total": 1,
+        "requests": {NODES: 1},
+        "config_pages": 0,
+    }
 
     cloud.seed(DEMO_EMAIL, DEMO_PASSWORD, switches=16)  # 23 nodes: 3 pages
     await admin.reset_stats()
@@ -76,7 +80,11 @@ async def test_one_request_per_page(
     assert hass.states.get("switch.coffee_maker_16").state == STATE_OFF
     await admin.reset_stats()
     await tick(hass, freezer, 30)
-    assert await admin.stats() == {"total": 3, "requests": {NODES: 3}}
+    assert await admin.stats() == {
+        "total": 3,
+        "requests": {NODES: 3},
+        "config_pages": 0,
+    }
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -555,7 +563,11 @@ async def test_confirmation_fetches_only_the_written_node(
     await switch(hass, SERVICE_TURN_ON, COFFEE)
     await tick(hass, freezer, 0.3)
 
-    assert await admin.stats() == {"total": 2, "requests": {PUT: 1, NODES: 1}}
+    assert await admin.stats() == {
+        "total": 2,
+        "requests": {PUT: 1, NODES: 1},
+        "config_pages": 0,
+    }
     assert mock_config_entry.runtime_data.pending_writes == 0
     assert hass.states.get(COFFEE).state == STATE_ON
 

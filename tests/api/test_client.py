@@ -169,6 +169,29 @@ async def test_pages_with_configs_are_always_parsed(
     assert parsed == [1, 1]
 
 
+async def test_params_of_a_device_the_config_lacks(
+    client: RainMakerClient, cloud: Cloud, admin: EmulatorAdmin
+) -> None:
+    """New firmware reads the configs again once, not every other poll for ever.
+
+    A node may report a device its config never had (a firmware quirk): one
+    download shows the config has not changed; the next one is due in an hour.
+    """
+    node = cloud.add_node("switch", EMAIL)
+    await client.get_nodes()  # with configs
+    node.reported["Ghost"] = {"Power": True}
+    await admin.reset_stats()
+
+    for _ in range(10):
+        await client.get_nodes()
+    assert (await admin.stats())["config_pages"] == 1
+
+    node.reported["Another"] = {"Power": True}  # a new mismatch: one more look
+    for _ in range(10):
+        await client.get_nodes()
+    assert (await admin.stats())["config_pages"] == 2
+
+
 async def test_malformed_node_skipped_with_one_warning(
     client: RainMakerClient, cloud: Cloud, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -145,7 +145,7 @@ def test_page_reports_unconfigured_and_outdated() -> None:
     )
     assert [node.node_id for node in page.nodes] == ["node1"]
     assert page.unconfigured == ("fresh",)
-    assert page.outdated == ("node1",)
+    assert page.outdated == (("node1", frozenset({"New"})),)
 
 
 def test_config_cache_holds_what_a_listing_uses() -> None:

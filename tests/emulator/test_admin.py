@@ -20,15 +20,17 @@ async def test_stats_count_api_requests_only(raw: Raw, admin: EmulatorAdmin) -> 
     """Requests are counted per method and path; admin calls are not counted."""
     await admin.reset_stats()
     await raw.call("GET", "/v1/user/nodes")
-    await raw.call("GET", "/v1/user/nodes")
+    await raw.call("GET", "/v1/user/nodes?node_details=true")
+    await raw.call("GET", "/v1/user/nodes?node_details=true&config=false")
     await raw.call("GET", "/v1/user2")
     await admin.stats()
     assert await admin.stats() == {
-        "total": 3,
-        "requests": {"GET /v1/user/nodes": 2, "GET /v1/user2": 1},
+        "total": 4,
+        "requests": {"GET /v1/user/nodes": 3, "GET /v1/user2": 1},
+        "config_pages": 1,
     }
     arrivals = await admin.arrivals()
-    assert len(arrivals) == 3
+    assert len(arrivals) == 4
     assert arrivals == sorted(arrivals)
 
 

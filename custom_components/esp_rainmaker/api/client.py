@@ -206,6 +206,8 @@ class RainMakerClient:
         self._nodes: dict[str, Node] = {}
         self._configs_at: float | None = None
         self._configs_outdated = False
+        # Per node: the unknown device names last looked at, and when.
+        self._config_checks: dict[str, tuple[frozenset[str], float]] = {}
         self._warned_malformed: set[str] = set()
         self._listing_stopped = False
         self._refused_refresh: str | None = None
@@ -550,7 +552,7 @@ class RainMakerClient:
             malformed.update(
                 dict.fromkeys(page.unconfigured, "the cloud sent no config")
             )
-            outdated = outdated or bool(page.outdated)
+            outdated = self._config_check_due(page.outdated) or outdated
             if pages == 1:
                 page_cap = _page_cap(page)
             if page.next_id is None:
@@ -569,6 +571,11 @@ class RainMakerClient:
             nodes.pop(node_id, None)
         # An unfinished listing says nothing about the nodes it did not reach.
         self._nodes = dict(nodes) if stopped is None else {**self._nodes, **nodes}
+        self._config_checks = {
+            node_id: check
+            for node_id, check in self._config_checks.items()
+            if node_id in self._nodes
+        }
         if with_configs:
             self._configs_at = time.monotonic()
         self._configs_outdated = outdated
@@ -591,6 +598,27 @@ class RainMakerClient:
                 reason,
             )
         self._listing_stopped = reason is not None
+
+    def _config_check_due(
+        self, outdated: tuple[tuple[str, frozenset[str]], ...]
+    ) -> bool:
+        """Tell whether params naming devices their config lacks call for configs.
+
+        The same mismatch of a node is looked at once per CONFIG_REFRESH: some
+        firmware reports a device its config never describes.
+        """
+        now = time.monotonic()
+        due = False
+        for node_id, names in outdated:
+            checked = self._config_checks.get(node_id)
+            if (
+                checked is None
+                or checked[0] != names
+                or now - checked[1] >= CONFIG_REFRESH
+            ):
+                self._config_checks[node_id] = (names, now)
+                due = True
+        return due
 
     def _configs_due(self) -> bool:
         return (

@@ -32,7 +32,8 @@ class NodePage:
     malformed: tuple[tuple[str, str], ...]
     next_id: str | None
     unconfigured: tuple[str, ...] = ()
-    outdated: tuple[str, ...] = ()
+    # Nodes whose params name devices their config lacks, with those names.
+    outdated: tuple[tuple[str, frozenset[str]], ...] = ()
     # The account's node count as the page states it, and how many entries it had.
     total: int | None = None
     entries: int = 0
@@ -277,7 +278,7 @@ class NodeParser:
         nodes: list[Node] = []
         malformed: list[tuple[str, str]] = []
         unconfigured: list[str] = []
-        outdated: list[str] = []
+        outdated: list[tuple[str, frozenset[str]]] = []
         for item in details:
             if isinstance(item, UndecodableEntry):
                 malformed.append((item.node_id or "<no id>", item.reason))
@@ -292,10 +293,10 @@ class NodeParser:
                 malformed.append((node_id or "<no id>", str(err)))
                 continue
             nodes.append(node)
-            if item.get("config") is None and _names_unknown(
-                node.config, item.get("params")
+            if item.get("config") is None and (
+                unknown := _names_unknown(node.config, item.get("params"))
             ):
-                outdated.append(node.node_id)
+                outdated.append((node.node_id, unknown))
         next_id, total = payload.get("next_id"), payload.get("total")
         return NodePage(
             nodes=tuple(nodes),
@@ -323,11 +324,11 @@ def _digest(status: Any, params: Any, role: Any) -> bytes:
     return hashlib.blake2b(content, digest_size=8).digest()
 
 
-def _names_unknown(config: NodeConfig, params: Any) -> bool:
-    """Tell whether params name a device or service the config lacks."""
-    return isinstance(params, dict) and any(
-        config.position(name) is None for name in params
-    )
+def _names_unknown(config: NodeConfig, params: Any) -> frozenset[str]:
+    """Return the devices and services params name that the config lacks."""
+    if not isinstance(params, dict):
+        return frozenset()
+    return frozenset(name for name in params if config.position(name) is None)
 
 
 def _parse_status(raw: Any) -> tuple[bool | None, int | None]:
