@@ -105,7 +105,7 @@ async def cloud_middleware(
 def create_app(cloud: Cloud) -> web.Application:
     """Build the emulator's web application."""
     app = web.Application(
-        middlewares=[cloud_middleware], client_max_size=8 * 1024 * 1024
+        middlewares=[cloud_middleware], client_max_size=32 * 1024 * 1024
     )
     app[CLOUD] = cloud
     app.add_routes(PublicApi(cloud).routes())

@@ -1,5 +1,6 @@
 """Node listing, bulk writes, retries and transport failures, over HTTP to the emulator."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 import logging
@@ -7,6 +8,7 @@ import math
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 import pytest
 
 from custom_components.esp_rainmaker.api import (
@@ -791,3 +793,52 @@ def test_invalid_base_urls(url: str) -> None:
     """Plain HTTP to public hosts and non-URLs are refused."""
     with pytest.raises(RainMakerValidationError):
         normalize_base_url(url)
+
+
+HUGE = 9 * 1024 * 1024
+
+
+async def test_oversized_answer_is_an_error(
+    client: RainMakerClient, admin: EmulatorAdmin
+) -> None:
+    """An answer larger than any listing (a 9 MiB body) is refused, not read."""
+    await client.login()
+    await admin.add_fault(path="/v1/user/nodes", status=200, body="x" * HUGE)
+
+    with pytest.raises(RainMakerResponseError, match="larger than 8 MiB"):
+        await client.get_nodes()
+
+
+@pytest.fixture
+async def endless_cloud(socket_enabled: None) -> AsyncIterator[str]:
+    """A server whose every answer streams without a length, for ever (9 MiB here)."""
+
+    async def stream(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        chunk = b" " * 65536
+        for _ in range(HUGE // len(chunk)):
+            await response.write(chunk)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", stream)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_endless_answer_is_cut_off(
+    endless_cloud: str, session: aiohttp.ClientSession
+) -> None:
+    """Without a Content-Length the body is read only up to the limit."""
+    client = RainMakerClient(endless_cloud, EMAIL, PASSWORD, session=session)
+
+    with pytest.raises(RainMakerResponseError, match="larger than 8 MiB"):
+        await client.login()

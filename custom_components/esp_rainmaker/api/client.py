@@ -46,6 +46,8 @@ MAX_PAGES: Final = 1000
 # Pages a listing may take beyond what its first page's `total` implies.
 PAGE_SLACK: Final = 2
 CONFIG_REFRESH: Final = 3600.0
+# No answer is bigger (a page of ten nodes with configs is tens of kilobytes).
+MAX_ANSWER_SIZE: Final = 8 * 2**20
 
 PATH_LOGIN: Final = "/v1/login2"
 PATH_LOGOUT: Final = "/v1/logout2"
@@ -493,7 +495,7 @@ class RainMakerClient:
                     allow_redirects=False,
                 ) as response,
             ):
-                raw = await response.read()
+                raw = await _read_bounded(response)
                 status = response.status
                 response_headers = response.headers
                 self._learn_clock(response_headers.get("Date"))
@@ -753,6 +755,24 @@ class RainMakerClient:
         if not isinstance(data, dict):
             raise RainMakerResponseError("Unexpected user profile")
         return data
+
+
+async def _read_bounded(response: aiohttp.ClientResponse) -> bytes:
+    """Read a body of at most MAX_ANSWER_SIZE bytes; raise rather than read more."""
+    too_large = RainMakerResponseError(
+        f"The cloud's answer is larger than {MAX_ANSWER_SIZE // 2**20} MiB",
+        status=response.status,
+    )
+    if (response.content_length or 0) > MAX_ANSWER_SIZE:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(2**16):
+        size += len(chunk)
+        if size > MAX_ANSWER_SIZE:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _token(data: Any, name: str) -> str | None:
