@@ -107,6 +107,11 @@ async def test_empty_account_can_be_set_up(
         ({}, {"path": "/v1/user/nodes", "status": 429}, {"base": "cannot_connect"}),
         ({CONF_URL: "http://rainmaker.example.com"}, None, {CONF_URL: "invalid_url"}),
         ({CONF_URL: "not a url"}, None, {CONF_URL: "invalid_url"}),
+        (
+            {CONF_URL: "https://rainmaker.example.com:0"},
+            None,
+            {CONF_URL: "invalid_url"},
+        ),
     ],
 )
 async def test_user_errors_recover(
@@ -287,7 +292,7 @@ async def test_reconfigure(
         result["flow_id"],
         account(
             emulator,
-            **{CONF_URL: f"{emulator.url}/v1/", CONF_PASSWORD: "changed-pass-1"},
+            **{CONF_URL: f"{emulator.url}/V1/", CONF_PASSWORD: "changed-pass-1"},
         ),
     )
     assert result["type"] is FlowResultType.ABORT

@@ -770,6 +770,9 @@ async def test_owns_session_when_none_given(
         ("http://[::1]:8089", "http://[::1]:8089"),
         ("https://example.com//rainmaker//v1//", "https://example.com/rainmaker"),
         ("https://example.com//", "https://example.com"),
+        ("https://api.iot.thermacell.com/V1", "https://api.iot.thermacell.com"),
+        ("https://example.com/rainmaker/V1/", "https://example.com/rainmaker"),
+        ("https://example.com:8443/v1", "https://example.com:8443"),
     ],
 )
 def test_normalize_base_url(url: str, expected: str) -> None:
@@ -787,6 +790,8 @@ def test_normalize_base_url(url: str, expected: str) -> None:
         "https://user:pw@example.com",
         "https://example.com/?x=1",
         "https://exa mple.com:99999",
+        "https://example.com:0",
+        "http://127.0.0.1:0",
     ],
 )
 def test_invalid_base_urls(url: str) -> None:

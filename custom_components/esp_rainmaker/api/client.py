@@ -117,8 +117,11 @@ def normalize_base_url(url: str) -> str:
         raise RainMakerValidationError(
             "The URL must not carry credentials, a query or a fragment"
         )
+    if parsed.explicit_port == 0:
+        raise RainMakerValidationError("The URL's port must not be 0")
     path = re.sub("/{2,}", "/", parsed.path).rstrip("/")
-    path = path.removesuffix("/v1")
+    if path.lower().endswith("/v1"):
+        path = path[: -len("/v1")]
     return str(parsed.with_path(path or "/")).rstrip("/")
 
 
