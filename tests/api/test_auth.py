@@ -15,7 +15,7 @@ from custom_components.esp_rainmaker.api import (
     RainMakerRateLimitError,
     RainMakerResponseError,
     RainMakerTimeoutError,
-    TokenBucket,
+    RateLimiter,
     TokenSet,
 )
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
@@ -323,7 +323,7 @@ async def test_single_flight_login(
     client: RainMakerClient, admin: EmulatorAdmin
 ) -> None:
     """Fifty concurrent calls without a token share one login."""
-    client.limiter = TokenBucket(rate=1000, burst=1000)
+    client.limiter = RateLimiter(rate=1000, burst=1000)
     await asyncio.gather(*(client.get_nodes() for _ in range(50)))
 
     assert await admin.count(LOGIN) == 1
@@ -334,7 +334,7 @@ async def test_single_flight_renewal_after_revocation(
     client: RainMakerClient, admin: EmulatorAdmin
 ) -> None:
     """Fifty calls that all get a 401 share one renewal."""
-    client.limiter = TokenBucket(rate=1000, burst=1000)
+    client.limiter = RateLimiter(rate=1000, burst=1000)
     await client.login()
     await admin.revoke_tokens(EMAIL, refresh=True, access=True)
     await admin.reset_stats()
@@ -357,14 +357,6 @@ async def test_logout_ends_the_session(
 
     assert await admin.count(LOGIN) == 2
     assert await admin.count("POST /v1/logout2") == 1
-
-
-async def test_get_user(client: RainMakerClient, account: str) -> None:
-    """The profile endpoint returns the account."""
-    user = await client.get_user()
-
-    assert user["user_id"] == account
-    assert user["user_name"] == EMAIL
 
 
 async def test_secrets_never_logged(

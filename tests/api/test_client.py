@@ -23,6 +23,7 @@ from custom_components.esp_rainmaker.api import (
     rate_limit,
 )
 from custom_components.esp_rainmaker.api.parser import NodePage
+from custom_components.esp_rainmaker.api.thermacell import refuse_hazards
 from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
 
 from .conftest import EMAIL, PASSWORD
@@ -104,13 +105,13 @@ async def test_identical_configs_share_one_object(
 def count_parses(client: RainMakerClient, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the pages the client's parser reads."""
     parsed: list[int] = []
-    parse = client._parser.page
+    parse = client._lister.parser.page
 
     def _counting(*args: Any, **kwargs: Any) -> NodePage:
         parsed.append(1)
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(client._parser, "page", _counting)
+    monkeypatch.setattr(client._lister.parser, "page", _counting)
     return parsed
 
 
@@ -161,7 +162,7 @@ async def test_pages_with_configs_are_always_parsed(
     await client.get_nodes()
     await client.get_nodes()
     parsed = count_parses(client, monkeypatch)
-    monkeypatch.setattr(client, "_configs_at", None)  # configs due again
+    monkeypatch.setattr(client._lister, "configs_at", None)  # configs due again
 
     await client.get_nodes()
     assert parsed == [1]
@@ -543,10 +544,17 @@ async def test_valid_strings_and_floats(client: RainMakerClient, cloud: Cloud) -
 
 
 async def test_led_saturation_never_written(
-    client: RainMakerClient, admin: EmulatorAdmin, cloud: Cloud
+    emulator: EmulatorServer,
+    session: aiohttp.ClientSession,
+    account: str,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
 ) -> None:
-    """The write that crashes LIV hubs is refused by the client itself."""
+    """Given the Thermacell write policy, the client refuses the write that crashes hubs."""
     node_id = cloud.add_node("thermacell", EMAIL).node_id
+    client = RainMakerClient(
+        emulator.url, EMAIL, PASSWORD, session=session, write_policy=refuse_hazards
+    )
     await client.get_nodes()
     await admin.reset_stats()
 
@@ -555,6 +563,17 @@ async def test_led_saturation_never_written(
 
     assert (await admin.stats())["total"] == 0
     assert cloud.node(node_id).online
+
+
+async def test_without_a_write_policy_the_cloud_decides(
+    client: RainMakerClient, cloud: Cloud
+) -> None:
+    """The library knows no device rules of its own: without a policy the write is sent."""
+    node_id = cloud.add_node("thermacell", EMAIL).node_id
+    await client.get_nodes()
+
+    with pytest.raises(RainMakerNodeError, match="LED Saturation"):
+        await client.set_params({node_id: {"LIV Hub": {"LED Saturation": 50}}})
 
 
 @pytest.mark.parametrize(
@@ -754,7 +773,7 @@ async def test_owns_session_when_none_given(
     """Without an injected session the client creates one and closes it."""
     async with RainMakerClient(emulator.url, EMAIL, PASSWORD) as client:
         await client.get_nodes()
-        session = client._session
+        session = client.session
         assert session is not None
     assert session.closed
 

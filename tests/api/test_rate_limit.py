@@ -8,7 +8,7 @@ import pytest
 
 from custom_components.esp_rainmaker.api import (
     RainMakerRateLimitError,
-    TokenBucket,
+    RateLimiter,
     rate_limit,
 )
 from custom_components.esp_rainmaker.api.rate_limit import (
@@ -20,7 +20,7 @@ from custom_components.esp_rainmaker.api.rate_limit import (
 
 async def test_burst_then_rate() -> None:
     """The burst passes at once; the rest follows at the refill rate."""
-    bucket = TokenBucket(rate=50, burst=5)
+    bucket = RateLimiter(rate=50, burst=5)
     loop = asyncio.get_running_loop()
     start = loop.time()
     for _ in range(5):
@@ -33,7 +33,7 @@ async def test_burst_then_rate() -> None:
 
 async def test_pause_stops_everyone_then_eases_back_in() -> None:
     """A pause holds every caller; then one goes at once and the rest at the rate."""
-    bucket = TokenBucket(rate=20, burst=20)
+    bucket = RateLimiter(rate=20, burst=20)
     loop = asyncio.get_running_loop()
     bucket.pause(0.1)
     assert 0 < bucket.paused_for <= 0.1
@@ -50,7 +50,7 @@ async def test_pause_stops_everyone_then_eases_back_in() -> None:
 
 async def test_long_wait_raises() -> None:
     """A caller that would wait beyond max_wait gets an error with the wait."""
-    bucket = TokenBucket(max_wait=1)
+    bucket = RateLimiter(max_wait=1)
     bucket.pause(60)
     with pytest.raises(RainMakerRateLimitError) as err:
         await bucket.acquire()
@@ -59,7 +59,7 @@ async def test_long_wait_raises() -> None:
 
 async def test_fifo_order() -> None:
     """Waiters are served in arrival order."""
-    bucket = TokenBucket(rate=200, burst=1)
+    bucket = RateLimiter(rate=200, burst=1)
     order: list[int] = []
 
     async def take(number: int) -> None:
@@ -72,14 +72,14 @@ async def test_fifo_order() -> None:
 
 def test_default_bucket() -> None:
     """By default a client may burst 20 requests, then 10 per second."""
-    bucket = TokenBucket()
+    bucket = RateLimiter()
     assert (bucket.burst, bucket.rate) == (20, 10.0)
 
 
 def test_invalid_bucket() -> None:
     """Nonsense rates are refused."""
     with pytest.raises(ValueError, match="rate"):
-        TokenBucket(rate=0)
+        RateLimiter(rate=0)
 
 
 def test_backoff_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,7 +137,7 @@ def test_retry_after_dates_are_bounded_and_judged_by_the_clouds_clock() -> None:
 
 async def test_pauses_are_bounded() -> None:
     """No pause, however it is asked for, stops the account for over 15 minutes."""
-    bucket = TokenBucket()
+    bucket = RateLimiter()
     bucket.pause(10**9)
     assert bucket.paused_for == pytest.approx(MAX_PAUSE, abs=1)
     bucket.pause(float("inf"))

@@ -4,8 +4,8 @@ A standalone library: it imports nothing from Home Assistant, takes an injected
 `aiohttp.ClientSession`, and ships `py.typed`.
 """
 
-from .client import NodeListing, RainMakerClient, normalize_base_url
-from .const import (
+from .client import ParamWrites, RainMakerClient, WritePolicy
+from .clouds import (
     ESPRESSIF_CHINA_URL,
     ESPRESSIF_GLOBAL_URL,
     KNOWN_CLOUDS,
@@ -23,10 +23,13 @@ from .exceptions import (
     RainMakerTimeoutError,
     RainMakerValidationError,
 )
+from .listing import NodeListing
 from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
 from .parser import NodeParser
-from .rate_limit import TokenBucket
+from .rate_limit import RateLimiter
 from .tokens import TokenSet, decode_jwt_claims
+from .urls import normalize_base_url
+from .values import number
 
 __all__ = [
     "ESPRESSIF_CHINA_URL",
@@ -42,6 +45,7 @@ __all__ = [
     "NodeListing",
     "NodeParser",
     "ParamSpec",
+    "ParamWrites",
     "RainMakerAuthenticationError",
     "RainMakerClient",
     "RainMakerConnectionError",
@@ -52,8 +56,10 @@ __all__ = [
     "RainMakerResponseError",
     "RainMakerTimeoutError",
     "RainMakerValidationError",
-    "TokenBucket",
+    "RateLimiter",
     "TokenSet",
+    "WritePolicy",
     "decode_jwt_claims",
     "normalize_base_url",
+    "number",
 ]

@@ -1,43 +1,30 @@
 """Typed, immutable models of RainMaker nodes, their configuration and parameter values."""
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 import math
 import re
 from typing import Any, Final
 
+from . import vocabulary as v
 from .exceptions import RainMakerValidationError
+from .values import exact_key, number
 
-PROPERTY_READ: Final = "read"
-PROPERTY_WRITE: Final = "write"
-UI_HIDDEN: Final = "esp.ui.hidden"
-
-DATA_TYPE_BOOL: Final = "bool"
-DATA_TYPE_INT: Final = "int"
-DATA_TYPE_FLOAT: Final = "float"
-DATA_TYPE_STRING: Final = "string"
-DATA_TYPE_OBJECT: Final = "object"
-DATA_TYPE_ARRAY: Final = "array"
-NUMERIC_DATA_TYPES: Final = frozenset({DATA_TYPE_INT, DATA_TYPE_FLOAT})
 # The integers JSON encoders (and so Home Assistant's state store) can hold.
 INT_MIN: Final = -(2**63)
 INT_MAX: Final = 2**64 - 1
 
-PARAM_TYPE_NAME: Final = "esp.param.name"
-
-# Param types whose values are credentials a device holds: the proof of possession
-# of ESP Local Control, a Matter controller's RainMaker refresh token (two
-# spellings), a Thread border router's datasets (they carry the network key) and
-# an OTA URL (pre-signed). Sources: esp-rainmaker's esp_rmaker_standard_types.h and
-# its matter_controller / rainmaker_controller headers, the RainMaker apps.
+# Param types whose values are credentials a device holds: the Local Control proof
+# of possession, a Matter controller's refresh token, a Thread border router's
+# datasets and an OTA URL (pre-signed).
 SECRET_PARAM_TYPES: Final = frozenset(
     {
-        "esp.param.local_control_pop",
-        "esp.param.user-token",
-        "esp.param.refresh-token",
-        "esp.param.tbr-active-dataset",
-        "esp.param.tbr-pending-dataset",
-        "esp.param.ota_url",
+        v.PARAM_LOCAL_CONTROL_POP,
+        v.PARAM_USER_TOKEN,
+        v.PARAM_REFRESH_TOKEN,
+        v.PARAM_TBR_ACTIVE_DATASET,
+        v.PARAM_TBR_PENDING_DATASET,
+        v.PARAM_OTA_URL,
     }
 )
 # Param names that say "credential" when the type does not (custom firmware).
@@ -46,25 +33,6 @@ SECRET_PARAM_NAME: Final = re.compile(
     r"|(?<![a-z])(pop|psk|key)(?![a-z])",
     re.IGNORECASE,
 )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def exact_key(value: Any) -> Hashable:
-    """Return a key equal only for values of the same types all the way down.
-
-    Python compares True, 1 and 1.0 equal (and False, 0, 0.0 and -0.0), so equal
-    values a device reports could otherwise stand in for each other.
-    """
-    if isinstance(value, tuple | list):
-        return (type(value), tuple(exact_key(item) for item in value))
-    if isinstance(value, dict):
-        return (dict, tuple(sorted((str(k), exact_key(v)) for k, v in value.items())))
-    if isinstance(value, float):
-        return (float, value.hex())
-    return (type(value), value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +59,17 @@ class ParamSpec:
     @property
     def readable(self) -> bool:
         """Whether the node reports a value for this parameter."""
-        return PROPERTY_READ in self.properties
+        return v.PROPERTY_READ in self.properties
 
     @property
     def writable(self) -> bool:
         """Whether the cloud accepts writes to this parameter."""
-        return PROPERTY_WRITE in self.properties
+        return v.PROPERTY_WRITE in self.properties
 
     @property
     def hidden(self) -> bool:
         """Whether the node asks apps not to show this parameter."""
-        return self.ui_type == UI_HIDDEN
+        return self.ui_type == v.UI_HIDDEN
 
     @property
     def secret(self) -> bool:
@@ -113,28 +81,28 @@ class ParamSpec:
     @property
     def numeric(self) -> bool:
         """Whether values are numbers."""
-        return self.data_type in NUMERIC_DATA_TYPES
+        return self.data_type in v.NUMERIC_DATA_TYPES
 
     def coerce(self, value: Any) -> Any:
         """Return a reported value in this parameter's type, or None if it is not one."""
         match self.data_type:
-            case "bool":
+            case v.DATA_TYPE_BOOL:
                 return value if isinstance(value, bool) else None
-            case "int":
+            case v.DATA_TYPE_INT:
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 if isinstance(value, bool) or not isinstance(value, int):
                     return None
                 return value if INT_MIN <= value <= INT_MAX else None
-            case "float":
-                if _is_number(value) and math.isfinite(value):
-                    return value
+            case v.DATA_TYPE_FLOAT:
+                if (found := number(value)) is not None and math.isfinite(found):
+                    return found
                 return None
-            case "string":
+            case v.DATA_TYPE_STRING:
                 return value if isinstance(value, str) else None
-            case "object":
+            case v.DATA_TYPE_OBJECT:
                 return value if isinstance(value, dict) else None
-            case "array":
+            case v.DATA_TYPE_ARRAY:
                 # Kept as a tuple: models are immutable, and equal arrays can be shared.
                 return tuple(value) if isinstance(value, list | tuple) else None
         return value
@@ -148,9 +116,9 @@ class ParamSpec:
             raise RainMakerValidationError(
                 f"Parameter '{self.name}' expects {self.data_type}, got {type(value).__name__}"
             )
-        if self.data_type == DATA_TYPE_FLOAT:
+        if self.data_type == v.DATA_TYPE_FLOAT:
             normalised = float(normalised)
-        elif self.data_type == DATA_TYPE_ARRAY:
+        elif self.data_type == v.DATA_TYPE_ARRAY:
             normalised = list(normalised)
         if self.bounds is not None:
             self._check_bounds(normalised)
@@ -163,7 +131,7 @@ class ParamSpec:
     def _check_bounds(self, value: Any) -> None:
         if self.bounds is None:
             return
-        if self.data_type == DATA_TYPE_ARRAY:
+        if self.data_type == v.DATA_TYPE_ARRAY:
             if self.bounds.max is not None and len(value) > self.bounds.max:
                 raise RainMakerValidationError(
                     f"Parameter '{self.name}' holds at most {self.bounds.max:g} items"
@@ -348,14 +316,20 @@ class Node:
         """Every known value, in the shape of `GET /v1/user/nodes/params`."""
         return {entry.name: self.params(entry.name) for entry in self.config.entries}
 
+    def label(self, device: DeviceSpec) -> str | None:
+        """Return the user's name for a device (its `esp.param.name` value), if set."""
+        for param in device.params_of_type(v.PARAM_NAME):
+            value = self.get(device.name, param.name)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
     @property
     def name(self) -> str:
-        """The user's name for the node: the primary device's `esp.param.name` value."""
+        """The user's name for the node: the first device's user-given name."""
         for device in self.config.devices:
-            for param in device.params_of_type(PARAM_TYPE_NAME):
-                value = self.get(device.name, param.name)
-                if isinstance(value, str) and value.strip():
-                    return value.strip()
+            if (label := self.label(device)) is not None:
+                return label
         return self.config.info.name or self.node_id
 
     def with_values(self, updates: Mapping[tuple[str, str], Any]) -> "Node":

@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 
 from .listing_json import UndecodableEntry
-from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec, exact_key
+from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
+from .values import exact_key, number
 
 
 class MalformedNodeError(ValueError):
@@ -43,19 +44,13 @@ def _optional_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _optional_number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if isinstance(value, float) else int(value)
-
-
 def _parse_bounds(raw: Any) -> Bounds | None:
     if not isinstance(raw, dict):
         return None
     bounds = Bounds(
-        min=_optional_number(raw.get("min")),
-        max=_optional_number(raw.get("max")),
-        step=_optional_number(raw.get("step")),
+        min=number(raw.get("min")),
+        max=number(raw.get("max")),
+        step=number(raw.get("step")),
     )
     return None if bounds == Bounds() else bounds
 
@@ -341,5 +336,5 @@ def _parse_status(raw: Any) -> tuple[bool | None, int | None]:
     timestamp = connectivity.get("timestamp")
     return (
         connected if isinstance(connected, bool) else None,
-        int(number) if (number := _optional_number(timestamp)) is not None else None,
+        int(stamp) if (stamp := number(timestamp)) is not None else None,
     )

@@ -1,4 +1,8 @@
-"""Client-side rate limiting: one token bucket per account, shared by polls and commands."""
+"""Client-side rate limiting: one limiter per account, shared by polls and commands.
+
+The limiter is a token bucket. Its units are called credits here, so they are not
+mistaken for the session's (auth) tokens.
+"""
 
 import asyncio
 from datetime import UTC
@@ -13,18 +17,18 @@ DEFAULT_RATE = 10.0
 DEFAULT_BURST = 20
 DEFAULT_MAX_WAIT = 30.0
 BACKOFF_BASE = 1.0
-TOKEN_EPSILON = 1e-3
+CREDIT_EPSILON = 1e-3
 # The longest the cloud may stop an account's requests: a Retry-After of a day (or
 # a date in year 9999) must not leave the integration dead until a restart.
 MAX_PAUSE = 900.0
 
 
-class TokenBucket:
-    """A FIFO token bucket that the cloud can pause with a 429.
+class RateLimiter:
+    """A FIFO token bucket (of credits) that the cloud can pause with a 429.
 
     Waiters are served in arrival order. A pause (from `Retry-After` or a back-off)
     stops every request of the client, not only the one that was throttled, and the
-    bucket restarts with a single token afterwards: the retry goes out when the cloud
+    bucket restarts with a single credit afterwards: the retry goes out when the cloud
     said it may, and the client eases back in at `rate` after that.
     A caller that would have to wait longer than `max_wait` gets a
     `RainMakerRateLimitError` at once instead of a hanging request.
@@ -43,7 +47,7 @@ class TokenBucket:
         self.rate = rate
         self.burst = burst
         self.max_wait = max_wait
-        self._tokens = float(burst)
+        self._credits = float(burst)
         self._updated: float | None = None
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
@@ -57,7 +61,7 @@ class TokenBucket:
             self._updated = now
         elapsed = now - self._updated
         if elapsed > 0:
-            self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate)
+            self._credits = min(float(self.burst), self._credits + elapsed * self.rate)
             self._updated = now
 
     @property
@@ -66,7 +70,7 @@ class TokenBucket:
         return max(0.0, self._paused_until - self._now())
 
     async def acquire(self) -> None:
-        """Wait for a token."""
+        """Wait for a credit."""
         async with self._lock:
             while True:
                 now = self._now()
@@ -74,11 +78,11 @@ class TokenBucket:
                 if wait <= 0:
                     self._refill(now)
                     # Tolerate float rounding: at epoch-sized clock values a refill can
-                    # land a hair below a whole token, and waiting 1e-7 s helps nobody.
-                    if self._tokens >= 1 - TOKEN_EPSILON:
-                        self._tokens = max(0.0, self._tokens - 1)
+                    # land a hair below a whole credit, and waiting 1e-7 s helps nobody.
+                    if self._credits >= 1 - CREDIT_EPSILON:
+                        self._credits = max(0.0, self._credits - 1)
                         return
-                    wait = (1 - self._tokens) / self.rate
+                    wait = (1 - self._credits) / self.rate
                 if wait > self.max_wait:
                     raise RainMakerRateLimitError(
                         f"Rate limited by the cloud for another {wait:.0f} s",
@@ -87,12 +91,12 @@ class TokenBucket:
                 await asyncio.sleep(wait)
 
     def pause(self, seconds: float) -> None:
-        """Stop all requests for `seconds` (at most MAX_PAUSE), then restart with one token."""
+        """Stop all requests for `seconds` (at most MAX_PAUSE), then restart with one credit."""
         now = self._now()
         wait = 0.0 if math.isnan(seconds) else min(max(0.0, seconds), MAX_PAUSE)
         until = now + wait
         self._paused_until = max(self._paused_until, until)
-        self._tokens = 1.0
+        self._credits = 1.0
         self._updated = self._paused_until
 
 
