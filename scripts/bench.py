@@ -43,9 +43,12 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
-from custom_components.esp_rainmaker.api import RainMakerClient, TokenBucket
+from custom_components.esp_rainmaker.api import RainMakerClient, RateLimiter
 from custom_components.esp_rainmaker.const import DOMAIN
-from custom_components.esp_rainmaker.coordinator import RainMakerCoordinator
+from custom_components.esp_rainmaker.coordinator import (
+    RainMakerConfigEntry,
+    RainMakerCoordinator,
+)
 from custom_components.esp_rainmaker.entity import entity_unique_id
 from rainmaker_emulator import EmulatorAdmin
 
@@ -93,7 +96,7 @@ def mix_counts(n: int) -> dict[str, int]:
 
 
 def median(values: list[float]) -> float:
-    """Median, rounded for display."""
+    """Return the median of the samples, as a float."""
     return float(statistics.median(values))
 
 
@@ -178,9 +181,7 @@ class HomeAssistantHarness:
         self._resolver.stop()
         self._tmp.cleanup()
 
-    async def add_account(
-        self, url: str, email: str
-    ) -> ConfigEntry[RainMakerCoordinator]:
+    async def add_account(self, url: str, email: str) -> RainMakerConfigEntry:
         """Set an account up through the config flow."""
         flow = await self.hass.config_entries.flow.async_init(
             DOMAIN, context={"source": "user"}
@@ -191,7 +192,7 @@ class HomeAssistantHarness:
         if result.get("type") != "create_entry":
             raise RuntimeError(f"config flow failed: {result}")
         await self.hass.async_block_till_done()
-        entry: ConfigEntry[RainMakerCoordinator] = result["result"]
+        entry: RainMakerConfigEntry = result["result"]
         return entry
 
     def entity_entries(self, entry: ConfigEntry[Any]) -> list[er.RegistryEntry]:
@@ -266,10 +267,6 @@ class Bench:
             figure.ratio = round(figure.value / figure.peer, 4)
         self.figures.append(figure)
         print(json.dumps(asdict(figure)), flush=True)
-
-    def find(self, metric: str, n: int) -> Figure | None:
-        """Look a figure up."""
-        return next((f for f in self.figures if f.metric == metric and f.n == n), None)
 
     async def seed(self, email: str, **counts: int) -> None:
         """Create an account with nodes."""
@@ -348,10 +345,10 @@ class Bench:
         self.emit(Figure("poll_cpu_ms_http_floor", n, median(samples), "ms"))
 
     async def command(
-        self, ha: HomeAssistantHarness, entry: ConfigEntry[RainMakerCoordinator], n: int
+        self, ha: HomeAssistantHarness, entry: RainMakerConfigEntry, n: int
     ) -> None:
         """command_optimistic_ms and command_confirm_s on a hub's repellers switch."""
-        coordinator = entry.runtime_data
+        coordinator = entry.runtime_data.coordinator
         hass = ha.hass
         entity_id = ha.repellers(entry)[0]
         optimistic: list[float] = []
@@ -386,7 +383,7 @@ class Bench:
         email = f"bench-scene-{n_hubs}@example.com"
         await self.seed(email, thermacell=n_hubs)
         entry = await ha.add_account(self.emulator.url, email)
-        coordinator = entry.runtime_data
+        coordinator = entry.runtime_data.coordinator
         entity_ids = ha.repellers(entry)
         if len(entity_ids) != n_hubs:
             raise RuntimeError(f"{len(entity_ids)} of {n_hubs} hubs' repellers found")
@@ -419,7 +416,7 @@ class Bench:
             email,
             PASSWORD,
             session=session,
-            rate_limiter=TokenBucket(1000, 1000),
+            rate_limiter=RateLimiter(1000, 1000),
         )
         await client.login()
         samples = []
@@ -438,7 +435,7 @@ class Bench:
         self.emit(Figure(metric, n, round(median(samples)), "bytes"))
 
     async def setup_time(
-        self, ha: HomeAssistantHarness, entry: ConfigEntry[RainMakerCoordinator], n: int
+        self, ha: HomeAssistantHarness, entry: RainMakerConfigEntry, n: int
     ) -> None:
         """setup_s: config entry setup until all entities exist."""
         hass = ha.hass
@@ -547,7 +544,9 @@ class Bench:
 
     def attach(self, metric: str, n: int, peer: float, note: str | None = None) -> None:
         """Attach a peer figure to one of ours and print the completed line."""
-        figure = self.find(metric, n)
+        figure = next(
+            (f for f in self.figures if f.metric == metric and f.n == n), None
+        )
         if figure is None:
             return
         figure.peer = round(peer, 4)
@@ -566,7 +565,7 @@ class Bench:
                 await self.seed(identical, thermacell=n)
                 async with HomeAssistantHarness() as ha:
                     entry = await ha.add_account(self.emulator.url, email)
-                    await self.polls(ha, entry.runtime_data, n, email)
+                    await self.polls(ha, entry.runtime_data.coordinator, n, email)
                     if not self.args.smoke:
                         await self.command(ha, entry, n)
                         await self.memory(

@@ -8,23 +8,24 @@ import pytest
 
 from custom_components.esp_rainmaker.api import (
     NodeFailure,
+    ParamWrites,
     RainMakerConnectionError,
     RainMakerNodeError,
 )
-from custom_components.esp_rainmaker.commands import CommandBatcher, Writes
+from custom_components.esp_rainmaker.commands import CommandBatcher
 
 
 class Recorder:
     """A write callable that records batches and can fail."""
 
     def __init__(self) -> None:
-        self.batches: list[Writes] = []
+        self.batches: list[ParamWrites] = []
         self.error: Exception | None = None
         self.gate = asyncio.Event()
         self.gate.set()
         self.called = asyncio.Event()
 
-    async def __call__(self, writes: Writes) -> None:
+    async def __call__(self, writes: ParamWrites) -> None:
         self.batches.append(writes)
         self.called.set()
         await self.gate.wait()

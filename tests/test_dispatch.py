@@ -26,7 +26,7 @@ def listen(
 @pytest.fixture
 def coordinator(init_integration: MockConfigEntry) -> RainMakerCoordinator:
     """The demo account's coordinator."""
-    coordinator: RainMakerCoordinator = init_integration.runtime_data
+    coordinator: RainMakerCoordinator = init_integration.runtime_data.coordinator
     return coordinator
 
 

@@ -138,12 +138,12 @@ async def test_options_change_reloads(
     Newer releases reload through the options flow, older ones through an update
     listener; either way a token renewal (a change of the entry's data) does not.
     """
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     hass.config_entries.async_update_entry(
         init_integration, data={**init_integration.data, "unrelated": True}
     )
     await hass.async_block_till_done()
-    assert init_integration.runtime_data is coordinator
+    assert init_integration.runtime_data.coordinator is coordinator
 
     flow = await hass.config_entries.options.async_init(init_integration.entry_id)
     await hass.config_entries.options.async_configure(
@@ -151,7 +151,7 @@ async def test_options_change_reloads(
     )
     await hass.async_block_till_done()
 
-    reloaded = init_integration.runtime_data
+    reloaded = init_integration.runtime_data.coordinator
     assert reloaded is not coordinator
     assert reloaded.update_interval is not None
     assert reloaded.update_interval.total_seconds() == 120
@@ -177,7 +177,7 @@ async def test_remove_device(
     response = await client.receive_json()
     assert not response["success"]
 
-    init_integration.runtime_data.data.pop(node_id)
+    init_integration.runtime_data.coordinator.data.pop(node_id)
     await client.send_json_auto_id(remove)
     response = await client.receive_json()
     assert response["success"]
@@ -187,11 +187,11 @@ async def test_rate_limiter_outlives_reloads(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Reloading keeps the account's token bucket; deleting the entry drops it."""
-    limiter = init_integration.runtime_data.client.limiter
+    limiter = init_integration.runtime_data.coordinator.client.limiter
 
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
-    assert init_integration.runtime_data.client.limiter is limiter
+    assert init_integration.runtime_data.coordinator.client.limiter is limiter
 
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()

@@ -7,7 +7,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.api import Bounds, ParamSpec
-from custom_components.esp_rainmaker.mapping import fit
+from custom_components.esp_rainmaker.mapping import clamp_to_param
 
 from .conftest import GENERIC_NODE_ID
 
@@ -73,9 +73,9 @@ async def test_generic_entities(
         ("int", Bounds(min=1), -3, 1),
     ],
 )
-def test_fit(
+def test_clamp_to_param(
     data_type: str, bounds: Bounds | None, value: float, expected: float
 ) -> None:
     """Values are clamped to the bounds and rounded to the step."""
     param = ParamSpec("P", "x", data_type, frozenset({"write"}), bounds=bounds)
-    assert fit(param, value) == expected
+    assert clamp_to_param(param, value) == expected

@@ -113,7 +113,7 @@ async def test_hub_gone(
     """When the hub is no longer there to reboot, the flow explains and stops."""
     issue_id = await stuck_hub_issue(hass, cloud, admin, freezer)
     client, flow = await start_fix(hass, hass_client, issue_id)
-    init_integration.runtime_data.data.pop(node_id_named(cloud, "Patio"))
+    init_integration.runtime_data.coordinator.data.pop(node_id_named(cloud, "Patio"))
 
     response = await client.post(
         f"/api/{REPAIRS_DOMAIN}/issues/fix/{flow['flow_id']}", json={}

@@ -54,13 +54,13 @@ async def test_cartridge_choice(
 ) -> None:
     """The choice is kept for the reset button; nothing is sent to the cloud."""
     node_id = node_id_named(cloud, "Patio")
-    coordinator = init_integration.runtime_data
-    assert coordinator.cartridges[node_id] is Cartridge.HOURS_100
+    cartridges = init_integration.runtime_data.hubs.cartridges
+    assert cartridges[node_id] is Cartridge.HOURS_100
 
     await select(hass, CARTRIDGE, "180_hours")
 
     assert hass.states.get(CARTRIDGE).state == "180_hours"
-    assert coordinator.cartridges[node_id] is Cartridge.HOURS_180
+    assert cartridges[node_id] is Cartridge.HOURS_180
     assert cloud.node(node_id).writes == []
 
 
@@ -75,7 +75,7 @@ async def test_cartridge_restored(
 
     assert hass.states.get(CARTRIDGE).state == "40_hours"
     assert (
-        mock_config_entry.runtime_data.cartridges[node_id_named(cloud, "Patio")]
+        mock_config_entry.runtime_data.hubs.cartridges[node_id_named(cloud, "Patio")]
         is Cartridge.HOURS_40
     )
 

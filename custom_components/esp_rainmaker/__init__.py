@@ -6,10 +6,16 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .api import RainMakerClient, RainMakerValidationError, TokenBucket, TokenSet
+from .api import RainMakerClient, RainMakerValidationError, RateLimiter, TokenSet
+from .api.thermacell import refuse_hazards
 from .compat import async_reload_on_options_change
 from .const import CONF_TOKENS, DATA_LIMITERS, DOMAIN
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .coordinator import (
+    RainMakerConfigEntry,
+    RainMakerCoordinator,
+    RainMakerRuntimeData,
+)
+from .hubs import ShutdownMonitor, ThermacellHubs
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -43,8 +49,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
             # One bucket per account for the life of Home Assistant: reloading the
             # entry must not grant a fresh burst of requests.
             rate_limiter=hass.data.setdefault(DATA_LIMITERS, {}).setdefault(
-                entry.entry_id, TokenBucket()
+                entry.entry_id, RateLimiter()
             ),
+            write_policy=refuse_hazards,
         )
     except RainMakerValidationError as err:
         raise ConfigEntryError(
@@ -53,8 +60,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
             translation_placeholders={"error": str(err)},
         ) from err
     coordinator = RainMakerCoordinator(hass, entry, client)
+    hubs = ThermacellHubs(ShutdownMonitor(hass, entry))
+    entry.async_on_unload(coordinator.async_add_fetch_listener(hubs.shutdowns.check))
+    entry.async_on_unload(hubs.shutdowns.clear)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = RainMakerRuntimeData(coordinator, hubs)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_reload_on_options_change(hass, entry)
     return True
@@ -74,7 +84,7 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: RainMakerConfigEntry, device: DeviceEntry
 ) -> bool:
     """Allow removing a device only once its node is gone from the account."""
-    nodes = entry.runtime_data.data
+    nodes = entry.runtime_data.coordinator.data
     return not any(
         domain == DOMAIN and identifier in nodes
         for domain, identifier in device.identifiers

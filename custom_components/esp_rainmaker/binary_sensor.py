@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -14,15 +13,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Node
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
-from .entity import RainMakerEntity, async_add_node_entities, param_value
+from .api.thermacell import has_problem
+from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
+from .entity import WHOLE_NODE, RainMakerEntity, async_add_node_entities, param_value
 from .mapping import generic_naming, generic_params, is_thermacell
-from .thermacell import has_problem
 
 # The coordinator fetches the data; sensors only read it.
 PARALLEL_UPDATES = 0
-
-NODE_LEVEL = "node"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,10 +44,9 @@ PROBLEM = RainMakerBinarySensorEntityDescription(
 )
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
-    yield ConnectivityBinarySensor(coordinator, node, NODE_LEVEL, CONNECTIVITY)
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
+    coordinator = runtime.coordinator
+    yield ConnectivityBinarySensor(coordinator, node, WHOLE_NODE, CONNECTIVITY)
     for device in node.config.devices:
         if is_thermacell(node, device):
             yield RainMakerBinarySensor(coordinator, node, device.name, PROBLEM)
@@ -77,9 +73,6 @@ class RainMakerBinarySensor(RainMakerEntity, BinarySensorEntity):
     """A boolean state of a node."""
 
     entity_description: RainMakerBinarySensorEntityDescription
-
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.is_on,)
 
     @property
     def is_on(self) -> bool | None:

@@ -15,8 +15,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Node
 from .api.thermacell import PARAM_REFILL_RESET, Cartridge
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import RainMakerEntity, async_add_node_entities
+from .hubs import ThermacellHubs
 from .mapping import generic_naming, generic_params, is_thermacell, reboot_param
 
 # Commands are coalesced by the coordinator; let them reach it together.
@@ -28,29 +29,26 @@ class RainMakerButtonEntityDescription(ButtonEntityDescription):
     """A button that writes one parameter."""
 
     param: str
-    value_fn: Callable[[RainMakerCoordinator, str], Any] = (
-        lambda _coordinator, _node_id: True
-    )
+    # The value a press writes, from the account's hubs and the node id.
+    press_value_fn: Callable[[ThermacellHubs, str], Any] = lambda _hubs, _node_id: True
 
 
-def _cartridge(coordinator: RainMakerCoordinator, node_id: str) -> int:
-    return int(coordinator.cartridges.get(node_id, Cartridge.HOURS_100))
+def _cartridge(hubs: ThermacellHubs, node_id: str) -> int:
+    return int(hubs.cartridges.get(node_id, Cartridge.HOURS_100))
 
 
 RESET_REFILL = RainMakerButtonEntityDescription(
     key="reset_refill",
     translation_key="reset_refill",
     param=PARAM_REFILL_RESET,
-    value_fn=_cartridge,
+    press_value_fn=_cartridge,
 )
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
     for device in node.config.devices:
         if is_thermacell(node, device) and device.param(PARAM_REFILL_RESET) is not None:
-            yield RainMakerButton(coordinator, node, device.name, RESET_REFILL)
+            yield RainMakerButton(runtime, node, device.name, RESET_REFILL)
     if (reboot := reboot_param(node)) is not None:
         service, param = reboot
         description = RainMakerButtonEntityDescription(
@@ -60,14 +58,14 @@ def _entities(
             entity_category=EntityCategory.CONFIG,
             param=param.name,
         )
-        yield RainMakerButton(coordinator, node, service.name, description)
+        yield RainMakerButton(runtime, node, service.name, description)
     for device, param in generic_params(node, Platform.BUTTON):
         description = RainMakerButtonEntityDescription(
             key=f"param_{param.name}",
             param=param.name,
             **generic_naming(node, device, param),
         )
-        yield RainMakerButton(coordinator, node, device.name, description)
+        yield RainMakerButton(runtime, node, device.name, description)
 
 
 async def async_setup_entry(
@@ -84,15 +82,23 @@ class RainMakerButton(RainMakerEntity, ButtonEntity):
 
     entity_description: RainMakerButtonEntityDescription
 
-    def _state_key(self) -> tuple[Any, ...]:
-        return ()
+    def __init__(
+        self,
+        runtime: RainMakerRuntimeData,
+        node: Node,
+        device_name: str,
+        description: RainMakerButtonEntityDescription,
+    ) -> None:
+        """Bind the button to a device's parameter."""
+        super().__init__(runtime.coordinator, node, device_name, description)
+        self._hubs = runtime.hubs
 
     async def async_press(self) -> None:
         """Send the write."""
         description = self.entity_description
         await self.coordinator.async_send(
             self.node_id,
-            self.device,
-            {description.param: description.value_fn(self.coordinator, self.node_id)},
+            self.device_name,
+            {description.param: description.press_value_fn(self._hubs, self.node_id)},
             optimistic=False,
         )

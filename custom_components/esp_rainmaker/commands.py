@@ -11,9 +11,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 import time
 from typing import Any
 
-from .api import RainMakerNodeError
+from .api import ParamWrites, RainMakerNodeError
 
-type Writes = dict[str, dict[str, dict[str, Any]]]
 type TaskFactory = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]
 
 # Loop iterations without a new command before a batch is sent; commands issued in
@@ -27,13 +26,13 @@ class CommandBatcher:
 
     def __init__(
         self,
-        send: Callable[[Writes], Awaitable[None]],
+        send: Callable[[ParamWrites], Awaitable[None]],
         create_task: TaskFactory,
     ) -> None:
         """Send batches with `send`, running them in tasks made by `create_task`."""
         self._send = send
         self._create_task = create_task
-        self._batch: Writes = {}
+        self._batch: dict[str, dict[str, dict[str, Any]]] = {}
         self._waiters: dict[str, list[asyncio.Future[float]]] = {}
         self._added = 0
         self._flush: asyncio.Task[None] | None = None
@@ -78,7 +77,7 @@ class CommandBatcher:
             _cancel(waiters)
 
     async def _deliver(
-        self, batch: Writes, waiters: dict[str, list[asyncio.Future[float]]]
+        self, batch: ParamWrites, waiters: dict[str, list[asyncio.Future[float]]]
     ) -> None:
         failures: dict[str, Exception] = {}
         sent_at = time.monotonic()

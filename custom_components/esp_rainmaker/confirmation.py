@@ -11,7 +11,7 @@ same value takes it over from older windows, whose checks would come too early.
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-type ParamKey = tuple[str, str, str]
+from .overlay import ParamKey
 
 
 @dataclass(slots=True)

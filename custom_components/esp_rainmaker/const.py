@@ -5,11 +5,11 @@ from typing import Final
 
 from homeassistant.util.hass_dict import HassKey
 
-from .api import TokenBucket
+from .api import RateLimiter
 
 DOMAIN: Final = "esp_rainmaker"
 # Per-account rate limiters, kept across reloads of an entry.
-DATA_LIMITERS: HassKey[dict[str, TokenBucket]] = HassKey(f"{DOMAIN}_limiters")
+DATA_LIMITERS: HassKey[dict[str, RateLimiter]] = HassKey(f"{DOMAIN}_limiters")
 LOGGER = logging.getLogger(__package__)
 
 CONF_TOKENS: Final = "tokens"

@@ -1,12 +1,19 @@
-"""One coordinator per account: polls every node and sends every command."""
+"""One coordinator per account: it polls every node and sends every command.
+
+`data` is what the cloud reported (`reported`), with the values written but not
+yet confirmed laid over it (`overlay.WriteOverlay`), so entities show a command
+at once and never flicker back while the device applies it. After a write the
+node is fetched again at a few moments (`confirmation.ConfirmationSchedule`)
+until the device reports the written values.
+"""
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 import math
 import time
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -15,13 +22,13 @@ from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
     Node,
+    ParamWrites,
     RainMakerAuthenticationError,
     RainMakerClient,
     RainMakerError,
@@ -29,9 +36,8 @@ from .api import (
     RainMakerRateLimitError,
     RainMakerValidationError,
 )
-from .api.thermacell import Cartridge, refuse_hazards
-from .commands import CommandBatcher, Writes
-from .confirmation import ConfirmationSchedule, ParamKey
+from .commands import CommandBatcher
+from .confirmation import ConfirmationSchedule
 from .const import (
     CONF_SCAN_INTERVAL,
     CONFIRM_COOLDOWN,
@@ -42,47 +48,29 @@ from .const import (
     LOGGER,
 )
 from .dispatch import NodeListeners
-from .thermacell import ShutdownMonitor
+from .hubs import ThermacellHubs
+from .overlay import CommandId, ParamKey, WriteOverlay
+from .reported import ReportedNodes
+from .stale_devices import StaleDevices
 
-type RainMakerConfigEntry = ConfigEntry[RainMakerCoordinator]
+# A write whose effect cannot be foreseen (a reboot, a reset) has no value to wait
+# for: the node is looked at twice after it.
+ACTION_CHECKS: Final = (0.25, 2.0)
 
-
-@dataclass(slots=True)
-class PendingWrite:
-    """A value written but not yet reported back by the device.
-
-    `stale` holds what the cloud may still report meanwhile without contradicting
-    the write: the value before it and any earlier writes of the same param that
-    were not confirmed yet (the device may apply them first).
-    """
-
-    value: Any
-    stale: tuple[Any, ...]
-    deadline: float
-    owner: object
-
-
-def same_value(left: Any, right: Any) -> bool:
-    """Compare reported and written values (numbers with a float tolerance)."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return left is right
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return math.isclose(left, right, rel_tol=1e-6, abs_tol=1e-6)
-    return bool(left == right)
+# Called with what the cloud reported and the time (monotonic), after every fetch.
+type FetchListener = Callable[[Mapping[str, Node], float], None]
 
 
 class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
-    """Poll the account's nodes into `dict[node_id, Node]` and send commands.
+    """Poll the account's nodes into `dict[node_id, Node]` and send commands."""
 
-    `data` is what the cloud reported, overlaid with values written but not yet
-    confirmed, so entities show a command at once and never flicker back while the
-    device applies it.
-    """
-
-    config_entry: RainMakerConfigEntry
+    config_entry: "RainMakerConfigEntry"
 
     def __init__(
-        self, hass: HomeAssistant, entry: RainMakerConfigEntry, client: RainMakerClient
+        self,
+        hass: HomeAssistant,
+        entry: "RainMakerConfigEntry",
+        client: RainMakerClient,
     ) -> None:
         """Set up polling at the configured interval."""
         super().__init__(
@@ -99,19 +87,15 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             ),
         )
         self.client = client
-        self.cartridges: dict[str, Cartridge] = {}
-        self.shutdowns = ShutdownMonitor(hass, entry)
-        self._cloud: dict[str, Node] = {}
-        self._overlaid: dict[str, tuple[Node, dict[tuple[str, str], Any], Node]] = {}
-        self._publish_scheduled = False
-        self._fetches = 0
-        self._fetched_at: dict[str, int] = {}
-        self._pages = 1
-        self._node_listeners = NodeListeners()
-        self._device_check: frozenset[str] | None = None
-        self._credentials_refused = False
-        self._pending: dict[ParamKey, PendingWrite] = {}
+        self._reported = ReportedNodes()
+        self._overlay = WriteOverlay()
         self._confirmations = ConfirmationSchedule()
+        self._stale_devices = StaleDevices(hass, entry)
+        self._node_listeners = NodeListeners()
+        self._fetch_listeners: list[FetchListener] = []
+        self._pages = 1
+        self._credentials_refused = False
+        self._publish_scheduled = False
         self._unsub_check: CALLBACK_TYPE | None = None
         self._batcher = CommandBatcher(
             self._write,
@@ -120,13 +104,32 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             ),
         )
 
+    @property
+    def reported(self) -> Mapping[str, Node]:
+        """The nodes as the cloud last reported them (no written values on top)."""
+        return self._reported.nodes
+
+    @property
+    def pending_writes(self) -> int:
+        """Count written values waiting for the device's confirmation."""
+        return len(self._overlay)
+
+    @property
+    def sent_batches(self) -> int:
+        """Count bulk writes sent (for diagnostics and tests)."""
+        return self._batcher.sent_batches
+
     # Listeners -----------------------------------------------------------------------
 
     @callback
     def async_add_listener(
         self, update_callback: CALLBACK_TYPE, context: Any = None
     ) -> CALLBACK_TYPE:
-        """Listen for updates; an entity passes its node id to hear only that node."""
+        """Listen for updates; an entity passes its node id to hear only that node.
+
+        The base class must still register the listener: its first listener starts
+        the poll timer and its last one stops it.
+        """
         remove = super().async_add_listener(update_callback, context)
         return self._node_listeners.add(update_callback, context, remove)
 
@@ -138,7 +141,13 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         ):
             update_callback()
 
-    # Polling -----------------------------------------------------------------------
+    @callback
+    def async_add_fetch_listener(self, listener: FetchListener) -> CALLBACK_TYPE:
+        """Call `listener` after every fetch, changed or not; return its remover."""
+        self._fetch_listeners.append(listener)
+        return lambda: self._fetch_listeners.remove(listener)
+
+    # Polling -------------------------------------------------------------------------
 
     async def _async_update_data(self) -> dict[str, Node]:
         if self._credentials_refused:
@@ -147,7 +156,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             )
-        started = self._next_fetch()
+        fetch = self._reported.start_fetch()
         try:
             listing = await self.client.get_nodes()
         except RainMakerAuthenticationError as err:
@@ -156,70 +165,36 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except RainMakerRateLimitError as err:
-            wait = max(err.retry_after or 0.0, self.client.limiter.paused_for)
-            interval = (
-                self.update_interval.total_seconds() if self.update_interval else 0
-            )
-            failed = UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="rate_limited",
-                translation_placeholders={"seconds": str(math.ceil(wait))},
-            )
-            # Newer releases then poll again when the pause ends (older ones ignore it).
-            failed.retry_after = wait if wait > interval else None
-            raise failed from err
+            raise self._throttled(err) from err
         except RainMakerError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cloud_unavailable",
                 translation_placeholders={"error": str(err)},
             ) from err
-
         self._pages = listing.pages
-        previous = self._cloud
-        cloud: dict[str, Node] = {}
-        for node_id, node in listing.nodes.items():
-            cloud[node_id] = self._newest(previous.get(node_id), node, started)
-        # A node that is unreadable for a poll is not gone, nor is one that a listing
-        # cut short did not reach: keep what we had.
-        kept = previous if not listing.complete else listing.malformed
-        for node_id in kept:
-            if node_id in previous and node_id not in cloud:
-                cloud[node_id] = previous[node_id]
-        self._cloud = cloud
-        self._fetched_at = {
-            node_id: fetch
-            for node_id, fetch in self._fetched_at.items()
-            if node_id in cloud
-        }
-        self._after_fetch()
+        self._reported.take_listing(listing, fetch)
+        self._fetched()
         if listing.complete:
-            self._remove_stale_devices(cloud)
-        return self._merged()
+            self._stale_devices.async_remove(frozenset(self.reported))
+        return self._overlay.apply(self.reported)
 
-    def _next_fetch(self) -> int:
-        """Return the next fetch number: results of older fetches never replace newer."""
-        self._fetches += 1
-        return self._fetches
-
-    def _newest(self, old: Node | None, new: Node, started: int) -> Node:
-        """Return the node to keep: `new` fetched at `started`, unless `old` is newer.
-
-        Unchanged nodes keep their identity, so entities can skip them cheaply.
-        """
-        if old is not None and self._fetched_at.get(new.node_id, 0) > started:
-            return old
-        self._fetched_at[new.node_id] = started
-        return old if old is not None and old == new else new
-
-    def _after_fetch(self) -> None:
-        now = time.monotonic()
-        self._settle_pending(now)
-        self.shutdowns.check(self._cloud, now)
+    def _throttled(self, err: RainMakerRateLimitError) -> UpdateFailed:
+        """Say how long the cloud stopped the account's requests for."""
+        wait = max(err.retry_after or 0.0, self.client.limiter.paused_for)
+        interval = self.update_interval.total_seconds() if self.update_interval else 0
+        failed = UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="rate_limited",
+            translation_placeholders={"seconds": str(math.ceil(wait))},
+        )
+        # Newer releases then poll again when the pause ends (older ones ignore it).
+        failed.retry_after = wait if wait > interval else None
+        return failed
 
     async def _async_fetch_nodes(self, node_ids: frozenset[str]) -> None:
         """Fetch a few nodes (one request each) to confirm writes quickly."""
-        started = self._next_fetch()
+        fetch = self._reported.start_fetch()
         try:
             nodes = await asyncio.gather(
                 *(self.client.get_node(node_id) for node_id in node_ids)
@@ -228,93 +203,19 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             LOGGER.debug("Confirming by node failed (%s); polling the account", err)
             await self.async_request_refresh()
             return
-        for node in nodes:
-            self._cloud[node.node_id] = self._newest(
-                self._cloud.get(node.node_id), node, started
-            )
-        self._after_fetch()
-        merged = self._merged()
-        if merged != self.data:
-            self.data = merged
+        self._reported.take_nodes({node.node_id: node for node in nodes}, fetch)
+        self._fetched()
+        shown = self._overlay.apply(self.reported)
+        if shown != self.data:
+            self.data = shown
             self.async_update_listeners()
 
-    def _remove_stale_devices(self, cloud: Mapping[str, Node]) -> None:
-        # Devices are only made for nodes of the account: none can be stale while
-        # the account holds the same nodes as at the last look.
-        on_account = frozenset(cloud)
-        if on_account == self._device_check:
-            return
-        self._device_check = on_account
-        registry = dr.async_get(self.hass)
-        entry_id = self.config_entry.entry_id
-        for device in dr.async_entries_for_config_entry(registry, entry_id):
-            node_ids = {
-                value for domain, value in device.identifiers if domain == DOMAIN
-            }
-            if node_ids and not node_ids & on_account:
-                LOGGER.debug(
-                    "Removing device %s: no longer on the account", device.name
-                )
-                # Only this entry has devices with our identifiers.
-                registry.async_remove_device(device.id)
-
-    # Optimistic state ----------------------------------------------------------------
-
-    def _merged(self) -> dict[str, Node]:
-        """Return the cloud's nodes with unconfirmed written values on top.
-
-        An overlaid node keeps its identity while neither its reported state nor
-        its overlay changed, so its entities are not written again.
-        """
-        merged = dict(self._cloud)
-        overlays: dict[str, dict[tuple[str, str], Any]] = {}
-        for (node_id, device, param), pending in self._pending.items():
-            overlays.setdefault(node_id, {})[(device, param)] = pending.value
-        cache: dict[str, tuple[Node, dict[tuple[str, str], Any], Node]] = {}
-        for node_id, values in overlays.items():
-            if (node := merged.get(node_id)) is None:
-                continue
-            cached = self._overlaid.get(node_id)
-            if cached is not None and cached[0] is node and cached[1] == values:
-                overlaid = cached[2]
-            else:
-                overlaid = node.with_values(values)
-            cache[node_id] = (node, values, overlaid)
-            merged[node_id] = overlaid
-        self._overlaid = cache
-        return merged
-
-    def _settle_pending(self, now: float) -> None:
-        """Drop written values the cloud confirmed, contradicted or gave up on."""
-        for key, pending in list(self._pending.items()):
-            node_id, device, param = key
-            node = self._cloud.get(node_id)
-            reported = node.get(device, param) if node is not None else None
-            if (
-                node is None
-                or same_value(reported, pending.value)
-                or not any(same_value(reported, old) for old in pending.stale)
-                or now >= pending.deadline
-            ):
-                del self._pending[key]
-
-    @callback
-    def _publish(self) -> None:
-        """Show written values now: once for all commands issued in this loop turn."""
-        if not self._publish_scheduled:
-            self._publish_scheduled = True
-            self.hass.loop.call_soon(self._publish_now)
-
-    @callback
-    def _publish_now(self) -> None:
-        self._publish_scheduled = False
-        self.data = self._merged()
-        self.async_update_listeners()
-
-    @property
-    def pending_writes(self) -> int:
-        """Count written values waiting for the device's confirmation."""
-        return len(self._pending)
+    def _fetched(self) -> None:
+        """Settle the written values against the new reports; tell fetch listeners."""
+        now = time.monotonic()
+        self._overlay.settle(self.reported, now)
+        for listener in list(self._fetch_listeners):
+            listener(self.reported, now)
 
     # Commands ------------------------------------------------------------------------
 
@@ -340,8 +241,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_placeholders={"node_id": node_id},
             )
         try:
-            refuse_hazards(node.config, device, params)
-            values = node.config.validate_write(device, params)
+            values = self.client.prepare_write(node.config, device, params)
         except RainMakerValidationError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -349,34 +249,31 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_placeholders={"name": node.name, "error": str(err)},
             ) from err
 
-        owner = object()
+        command = self._overlay.new_command()
         if optimistic:
-            deadline = time.monotonic() + CONFIRM_TIMEOUT
-            reported = self._cloud.get(node_id, node)
-            for param, value in values.items():
-                key = (node_id, device, param)
-                stale: tuple[Any, ...] = (reported.get(device, param),)
-                if (earlier := self._pending.get(key)) is not None:
-                    stale += (*earlier.stale, earlier.value)
-                self._pending[key] = PendingWrite(
-                    value=value, stale=stale, deadline=deadline, owner=owner
-                )
+            self._overlay.hold(
+                command,
+                node_id,
+                device,
+                values,
+                self.reported.get(node_id, node),
+                time.monotonic() + CONFIRM_TIMEOUT,
+            )
             self._publish()
-
         try:
             sent_at = await self._batcher.add(node_id, device, values)
         except asyncio.CancelledError:
             if (task := asyncio.current_task()) is not None and task.cancelling():
                 raise  # the caller itself is being cancelled
             # The entry is unloading: the command was dropped or cut off in flight.
-            self._revert(owner)
+            self._revert(command)
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="command_cancelled",
                 translation_placeholders={"name": node.name},
             ) from None
         except RainMakerError as err:
-            self._revert(owner)
+            self._revert(command)
             reason = (
                 err.failures[node_id].description
                 if isinstance(err, RainMakerNodeError) and node_id in err.failures
@@ -388,51 +285,50 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_placeholders={"name": node.name, "error": reason},
             ) from err
         if optimistic:
-            self.schedule_confirmation(
-                sent_at, keys=frozenset((node_id, device, p) for p in values)
+            self._await_confirmation(
+                sent_at, frozenset((node_id, device, param) for param in values)
             )
         else:
-            self.schedule_confirmation(
-                sent_at,
-                nodes=frozenset({node_id}),
-                checks=CONFIRM_DELAYS[::3],
-                unconditional=2,
-            )
+            self.check_node_at(node_id, *(sent_at + d for d in ACTION_CHECKS))
 
-    async def _write(self, writes: Writes) -> None:
+    async def _write(self, writes: ParamWrites) -> None:
         await self.client.set_params(writes)
 
     @callback
-    def _revert(self, owner: object) -> None:
-        changed = False
-        for key, pending in list(self._pending.items()):
-            if pending.owner is owner:
-                del self._pending[key]
-                changed = True
-        if changed:
+    def _publish(self) -> None:
+        """Show written values now: once for all commands issued in this loop turn."""
+        if not self._publish_scheduled:
+            self._publish_scheduled = True
+            self.hass.loop.call_soon(self._publish_now)
+
+    @callback
+    def _publish_now(self) -> None:
+        self._publish_scheduled = False
+        self.data = self._overlay.apply(self.reported)
+        self.async_update_listeners()
+
+    @callback
+    def _revert(self, command: CommandId) -> None:
+        if self._overlay.drop(command):
             # At once, so the state is back before the caller sees the error.
             self._publish_now()
 
-    # Confirmation polls ----------------------------------------------------------------
+    # Checks after writes ---------------------------------------------------------------
 
     @callback
-    def schedule_confirmation(
-        self,
-        sent_at: float,
-        *,
-        keys: frozenset[ParamKey] = frozenset(),
-        nodes: frozenset[str] = frozenset(),
-        checks: tuple[float, ...] | None = None,
-        unconditional: int = 0,
-    ) -> None:
-        """Check after a write until the device reports `keys` (or `unconditional` times)."""
-        delays = checks if checks is not None else (*CONFIRM_DELAYS, CONFIRM_TIMEOUT)
-        self._confirmations.add(
-            (sent_at + delay for delay in delays),
-            keys=keys,
-            nodes=nodes,
-            unconditional=unconditional,
-        )
+    def check_node_at(self, node_id: str, *when: float) -> None:
+        """Fetch a node at each of the moments `when` (monotonic seconds)."""
+        self._confirmations.add(when, nodes={node_id}, unconditional=len(when))
+        self._arm_check()
+
+    @callback
+    def _await_confirmation(self, sent_at: float, keys: frozenset[ParamKey]) -> None:
+        """Fetch the written nodes after a write until the device reports `keys`.
+
+        At CONFIRM_DELAYS after `sent_at`, and a last time at CONFIRM_TIMEOUT.
+        """
+        moments = (sent_at + delay for delay in (*CONFIRM_DELAYS, CONFIRM_TIMEOUT))
+        self._confirmations.add(moments, keys=keys)
         self._arm_check()
 
     @callback
@@ -440,29 +336,20 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         if self._unsub_check is not None:
             self._unsub_check()
             self._unsub_check = None
-        when = self._confirmations.next_check(self._pending.keys())
+        when = self._confirmations.next_check(self._overlay.keys)
         if when is not None:
             delay = max(0.0, when - time.monotonic())
             self._unsub_check = async_call_later(self.hass, delay, self._check_due)
 
     async def _check_due(self, _now: Any) -> None:
         self._unsub_check = None
-        nodes = self._confirmations.due(time.monotonic(), self._pending.keys())
+        nodes = self._confirmations.due(time.monotonic(), self._overlay.keys)
         if nodes and len(nodes) < self._pages:
             # Cheaper and quicker than a poll of every page.
             await self._async_fetch_nodes(nodes)
         elif nodes:
             await self.async_request_refresh()
         self._arm_check()
-
-    @callback
-    def verify_shutdown(self, node_id: str) -> None:
-        """Check, once the confirmation time is over, that a hub really stopped."""
-        deadline = time.monotonic() + CONFIRM_TIMEOUT
-        self.shutdowns.watch(node_id, deadline)
-        self.schedule_confirmation(
-            deadline, nodes=frozenset({node_id}), checks=(0.0,), unconditional=1
-        )
 
     async def async_shutdown(self) -> None:
         """Stop polling, timers and queued commands."""
@@ -472,9 +359,14 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             self._unsub_check = None
         self._confirmations.clear()
         self._batcher.cancel()
-        self.shutdowns.clear()
 
-    @property
-    def sent_batches(self) -> int:
-        """Count bulk writes sent (for diagnostics and tests)."""
-        return self._batcher.sent_batches
+
+@dataclass(slots=True)
+class RainMakerRuntimeData:
+    """What an entry holds while it is loaded."""
+
+    coordinator: RainMakerCoordinator
+    hubs: ThermacellHubs
+
+
+type RainMakerConfigEntry = ConfigEntry[RainMakerRuntimeData]

@@ -81,7 +81,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: RainMakerConfigEntry
 ) -> dict[str, Any]:
     """Return the account's settings, the coordinator's state and every node."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     return async_redact_data(
         {
             "entry": {
@@ -109,7 +109,7 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: RainMakerConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
     """Return one node."""
-    nodes = entry.runtime_data.data
+    nodes = entry.runtime_data.coordinator.data
     node = next(
         (
             nodes[value]

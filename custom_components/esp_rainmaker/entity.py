@@ -17,9 +17,16 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .api import DeviceSpec, Node, NodeConfig, ParamSpec
 from .api.thermacell import PARAM_HUB_ID, hub_device
 from .const import DOMAIN, MANUFACTURER, THERMACELL_MANUFACTURER, THERMACELL_MODEL
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .coordinator import (
+    RainMakerConfigEntry,
+    RainMakerCoordinator,
+    RainMakerRuntimeData,
+)
 
 SERIAL_ATTRIBUTE = "Serial Number"
+# The device part of the unique id of entities about the whole node (its
+# connectivity), which belong to none of its devices.
+WHOLE_NODE = "node"
 
 
 def node_device_info(node: Node) -> DeviceInfo:
@@ -76,6 +83,9 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
     The unique id is the node id, the device's name in the node configuration (set
     by the firmware, not the user) and a fixed key. `legacy_unique_id` is the id
     releases up to 0.1.0 gave it, which the registry entry is moved from.
+
+    The coordinator calls an entity only when its node changed (or the cloud's
+    availability did): nodes that did not change keep their identity.
     """
 
     _attr_has_entity_name = True
@@ -86,19 +96,19 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
         self,
         coordinator: RainMakerCoordinator,
         node: Node,
-        device: str,
+        device_name: str,
         description: EntityDescription,
     ) -> None:
-        """Bind the entity to a node's device."""
+        """Bind the entity to a node's device (or to the node: WHOLE_NODE)."""
         super().__init__(coordinator, context=node.node_id)
         self.entity_description = description
         self.node_id = node.node_id
-        self.device = device
-        self._attr_unique_id = entity_unique_id(node.node_id, device, description.key)
-        self.legacy_unique_id = f"{node.node_id}_{device}_{description.key}"
+        self.device_name = device_name
+        self._attr_unique_id = entity_unique_id(
+            node.node_id, device_name, description.key
+        )
+        self.legacy_unique_id = f"{node.node_id}_{device_name}_{description.key}"
         self._attr_device_info = node_device_info(node)
-        self._seen: tuple[Node | None, bool] | None = None
-        self._shown: tuple[bool, tuple[Any, ...] | None] | None = None
 
     @property
     def node(self) -> Node | None:
@@ -114,34 +124,6 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
             and node is not None
             and (node.connected is not False or not self.follows_connectivity)
         )
-
-    def _state_key(self) -> tuple[Any, ...] | None:
-        """Return what this entity shows, to skip writes that change nothing.
-
-        None means "unknown": every update of the node is written.
-        """
-        return None
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Write state only when what this entity shows changed.
-
-        Unchanged nodes are the same objects from poll to poll, so most entities
-        return at the identity check; the others compare their shown values.
-        """
-        node, success = self.node, self.coordinator.last_update_success
-        if (
-            self._seen is not None
-            and node is self._seen[0]
-            and success == self._seen[1]
-        ):
-            return
-        self._seen = (node, success)
-        shown = (self.available, self._state_key())
-        if shown[1] is not None and shown == self._shown:
-            return
-        self._shown = shown
-        self.async_write_ha_state()
 
 
 class RainMakerParamEntity(RainMakerEntity):
@@ -163,12 +145,12 @@ class RainMakerParamEntity(RainMakerEntity):
     def current_value(self) -> Any:
         """Return the parameter's reported (or just written) value, None if unknown."""
         node = self.node
-        return node.get(self.device, self.param.name) if node is not None else None
+        return node.get(self.device_name, self.param.name) if node is not None else None
 
     async def async_write_param(self, value: Any) -> None:
         """Write the parameter (coalesced with other commands into one bulk PUT)."""
         await self.coordinator.async_send(
-            self.node_id, self.device, {self.param.name: value}
+            self.node_id, self.device_name, {self.param.name: value}
         )
 
 
@@ -177,7 +159,7 @@ def param_value(device: str, param: str) -> Callable[[Node], Any]:
     return lambda node: node.get(device, param)
 
 
-type EntityFactory = Callable[[RainMakerCoordinator, Node], Iterable[RainMakerEntity]]
+type EntityFactory = Callable[[RainMakerRuntimeData, Node], Iterable[RainMakerEntity]]
 
 
 @callback
@@ -191,7 +173,8 @@ def async_add_node_entities(
     A node whose configuration changes (new firmware) is offered to the factory
     again; only entities with new unique ids are added.
     """
-    coordinator = entry.runtime_data
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
     platform_domain = entity_platform.async_get_current_platform().domain
     configs: dict[str, NodeConfig] = {}
     added: dict[str, set[str]] = {}
@@ -207,7 +190,7 @@ def async_add_node_entities(
                 continue
             configs[node_id] = node.config
             known = added.setdefault(node_id, set())
-            for entity in factory(coordinator, node):
+            for entity in factory(runtime, node):
                 if entity.unique_id not in known:
                     known.add(str(entity.unique_id))
                     new.append(entity)

@@ -19,17 +19,14 @@ from homeassistant.util.percentage import (
     ranged_value_to_percentage,
 )
 
-from .api import DeviceSpec, Node, ParamSpec
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
-from .entity import RainMakerEntity, async_add_node_entities
-from .mapping import (
-    PARAM_TYPE_DIRECTION,
-    PARAM_TYPE_POWER,
-    PARAM_TYPE_SPEED,
-    first_param,
-    main_naming,
-    profile_devices,
+from .api import DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .coordinator import (
+    RainMakerConfigEntry,
+    RainMakerCoordinator,
+    RainMakerRuntimeData,
 )
+from .entity import RainMakerEntity, async_add_node_entities
+from .mapping import first_param, main_naming, profile_devices
 
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
@@ -37,13 +34,11 @@ PARALLEL_UPDATES = 0
 DEFAULT_MAX_SPEED = 5
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
     for device in profile_devices(node, Platform.FAN):
-        if (power := first_param(device, PARAM_TYPE_POWER)) is not None:
+        if (power := first_param(device, v.PARAM_POWER)) is not None:
             description = FanEntityDescription(key="fan", **main_naming(node, device))
-            yield RainMakerFan(coordinator, node, device, power, description)
+            yield RainMakerFan(runtime.coordinator, node, device, power, description)
 
 
 async def async_setup_entry(
@@ -73,8 +68,8 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         """Find the speed and direction parameters next to `power`."""
         super().__init__(coordinator, node, device.name, description)
         self._power = power.name
-        self._speed = first_param(device, PARAM_TYPE_SPEED)
-        self._direction = first_param(device, PARAM_TYPE_DIRECTION)
+        self._speed = first_param(device, v.PARAM_SPEED)
+        self._direction = first_param(device, v.PARAM_DIRECTION)
         features = FanEntityFeature.TURN_ON | FanEntityFeature.TURN_OFF
         self._range = (1.0, float(DEFAULT_MAX_SPEED))
         if self._speed is not None:
@@ -92,7 +87,7 @@ class RainMakerFan(RainMakerEntity, FanEntity):
 
     def _read(self, name: str | None) -> Any:
         node = self.node
-        return node.get(self.device, name) if node is not None and name else None
+        return node.get(self.device_name, name) if node is not None and name else None
 
     @property
     def is_on(self) -> bool | None:
@@ -103,8 +98,8 @@ class RainMakerFan(RainMakerEntity, FanEntity):
     @property
     def percentage(self) -> int | None:
         """Return the speed as a percentage of the speed range."""
-        speed = self._read(self._speed.name if self._speed else None)
-        if isinstance(speed, bool) or not isinstance(speed, int | float):
+        speed = number(self._read(self._speed.name if self._speed else None))
+        if speed is None:
             return None
         if speed < self._range[0]:
             return 0
@@ -117,9 +112,6 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         if value in (0, 1) and not isinstance(value, bool):
             return DIRECTION_REVERSE if value else DIRECTION_FORWARD
         return None
-
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.is_on, self.percentage, self.current_direction)
 
     def _speed_values(self, percentage: int) -> dict[str, Any]:
         if self._speed is None:
@@ -140,12 +132,12 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         values: dict[str, Any] = {self._power: True}
         if percentage is not None:
             values |= self._speed_values(percentage)
-        await self.coordinator.async_send(self.node_id, self.device, values)
+        await self.coordinator.async_send(self.node_id, self.device_name, values)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off."""
         await self.coordinator.async_send(
-            self.node_id, self.device, {self._power: False}
+            self.node_id, self.device_name, {self._power: False}
         )
 
     async def async_set_percentage(self, percentage: int) -> None:
@@ -157,5 +149,5 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         if self._direction is not None:
             value = 1 if direction == DIRECTION_REVERSE else 0
             await self.coordinator.async_send(
-                self.node_id, self.device, {self._direction.name: value}
+                self.node_id, self.device_name, {self._direction.name: value}
             )

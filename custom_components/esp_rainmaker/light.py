@@ -18,24 +18,22 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
-from .api import DeviceSpec, Node, ParamSpec
-from .api.thermacell import PARAM_LED_BRIGHTNESS, PARAM_LED_HUE
+from .api import DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .api.thermacell import PARAM_LED_BRIGHTNESS, PARAM_LED_HUE, repellers_enabled
 from .const import DOMAIN
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .coordinator import (
+    RainMakerConfigEntry,
+    RainMakerCoordinator,
+    RainMakerRuntimeData,
+)
 from .entity import RainMakerEntity, async_add_node_entities
 from .mapping import (
-    PARAM_TYPE_BRIGHTNESS,
-    PARAM_TYPE_CCT,
-    PARAM_TYPE_HUE,
-    PARAM_TYPE_POWER,
-    PARAM_TYPE_SATURATION,
+    clamp_to_param,
     first_param,
-    fit,
     is_thermacell,
     main_naming,
     profile_devices,
 )
-from .thermacell import repellers_enabled
 
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
@@ -47,10 +45,9 @@ DEFAULT_KELVIN = (2700, 6500)
 PLAUSIBLE_KELVIN = (1000, 20000)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+def _float(value: Any) -> float | None:
+    found = number(value)
+    return None if found is None else float(found)
 
 
 def kelvin_range(low: float, high: float) -> tuple[int, int]:
@@ -63,9 +60,8 @@ def kelvin_range(low: float, high: float) -> tuple[int, int]:
     return low_k, high_k
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
+    coordinator = runtime.coordinator
     for device in node.config.devices:
         if (
             is_thermacell(node, device)
@@ -74,8 +70,8 @@ def _entities(
         ):
             yield ThermacellLedLight(coordinator, node, device.name, LED)
     for device in profile_devices(node, Platform.LIGHT):
-        if first_param(device, PARAM_TYPE_POWER) or first_param(
-            device, PARAM_TYPE_BRIGHTNESS
+        if first_param(device, v.PARAM_POWER) or first_param(
+            device, v.PARAM_BRIGHTNESS
         ):
             description = LightEntityDescription(
                 key="light", **main_naming(node, device)
@@ -107,7 +103,7 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
 
     def _value(self, param: str) -> float | None:
         node = self.node
-        return _number(node.get(self.device, param)) if node is not None else None
+        return _float(node.get(self.device_name, param)) if node is not None else None
 
     @property
     def is_on(self) -> bool | None:
@@ -129,9 +125,6 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
         """Return the LED colour."""
         hue = self._value(PARAM_LED_HUE)
         return (hue, 100.0) if hue is not None else None
-
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.is_on, self.brightness, self.hs_color)
 
     @callback
     def _handle_coordinator_update(self) -> None:
@@ -169,7 +162,7 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
         elif not self._value(PARAM_LED_BRIGHTNESS):
             values[PARAM_LED_BRIGHTNESS] = self._last_brightness
         if values:
-            await self.coordinator.async_send(self.node_id, self.device, values)
+            await self.coordinator.async_send(self.node_id, self.device_name, values)
         elif (node := self.node) is not None and not repellers_enabled(node):
             # Nothing to write, and the LED cannot light: say why instead of ignoring it.
             raise ServiceValidationError(
@@ -181,7 +174,7 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the LED off (brightness zero)."""
         await self.coordinator.async_send(
-            self.node_id, self.device, {PARAM_LED_BRIGHTNESS: 0}
+            self.node_id, self.device_name, {PARAM_LED_BRIGHTNESS: 0}
         )
 
 
@@ -197,11 +190,11 @@ class RainMakerLight(RainMakerEntity, LightEntity):
     ) -> None:
         """Find the power, brightness, colour and colour temperature parameters."""
         super().__init__(coordinator, node, device.name, description)
-        self._power = first_param(device, PARAM_TYPE_POWER)
-        self._level = first_param(device, PARAM_TYPE_BRIGHTNESS)
-        self._hue = first_param(device, PARAM_TYPE_HUE)
-        self._saturation = first_param(device, PARAM_TYPE_SATURATION)
-        self._cct = first_param(device, PARAM_TYPE_CCT)
+        self._power = first_param(device, v.PARAM_POWER)
+        self._level = first_param(device, v.PARAM_BRIGHTNESS)
+        self._hue = first_param(device, v.PARAM_HUE)
+        self._saturation = first_param(device, v.PARAM_SATURATION)
+        self._cct = first_param(device, v.PARAM_CCT)
         modes: set[ColorMode] = set()
         if self._hue is not None and self._saturation is not None:
             modes.add(ColorMode.HS)
@@ -225,7 +218,11 @@ class RainMakerLight(RainMakerEntity, LightEntity):
 
     def _read(self, param: ParamSpec | None) -> Any:
         node = self.node
-        return node.get(self.device, param.name) if node is not None and param else None
+        return (
+            node.get(self.device_name, param.name)
+            if node is not None and param
+            else None
+        )
 
     def _scale(self) -> tuple[float, float]:
         bounds = self._level.bounds if self._level else None
@@ -239,13 +236,13 @@ class RainMakerLight(RainMakerEntity, LightEntity):
         if self._power is not None:
             value = self._read(self._power)
             return value if isinstance(value, bool) else None
-        level = _number(self._read(self._level))
+        level = _float(self._read(self._level))
         return None if level is None else level > 0
 
     @property
     def brightness(self) -> int | None:
         """Return the brightness on Home Assistant's 0-255 scale."""
-        level = _number(self._read(self._level))
+        level = _float(self._read(self._level))
         return value_to_brightness(self._scale(), level) if level else None
 
     @property
@@ -264,25 +261,16 @@ class RainMakerLight(RainMakerEntity, LightEntity):
     def hs_color(self) -> tuple[float, float] | None:
         """Return hue and saturation."""
         hue, saturation = (
-            _number(self._read(self._hue)),
-            _number(self._read(self._saturation)),
+            _float(self._read(self._hue)),
+            _float(self._read(self._saturation)),
         )
         return None if hue is None or saturation is None else (hue, saturation)
 
     @property
     def color_temp_kelvin(self) -> int | None:
         """Return the colour temperature."""
-        value = _number(self._read(self._cct))
+        value = _float(self._read(self._cct))
         return round(value) if value is not None else None
-
-    def _state_key(self) -> tuple[Any, ...]:
-        return (
-            self.is_on,
-            self.brightness,
-            self.color_mode,
-            self.hs_color,
-            self.color_temp_kelvin,
-        )
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn on with any brightness, colour or colour temperature in one write."""
@@ -293,31 +281,33 @@ class RainMakerLight(RainMakerEntity, LightEntity):
             brightness := kwargs.get(ATTR_BRIGHTNESS)
         ) is not None and self._level is not None:
             level = brightness_to_value(self._scale(), brightness)
-            values[self._level.name] = fit(self._level, max(1.0, level))
+            values[self._level.name] = clamp_to_param(self._level, max(1.0, level))
         elif self._power is None and self._level is not None:
-            values[self._level.name] = fit(self._level, self._scale()[1])
+            values[self._level.name] = clamp_to_param(self._level, self._scale()[1])
         if (
             (hs_color := kwargs.get(ATTR_HS_COLOR)) is not None
             and self._hue
             and self._saturation
         ):
-            values[self._hue.name] = fit(self._hue, hs_color[0])
-            values[self._saturation.name] = fit(self._saturation, hs_color[1])
+            values[self._hue.name] = clamp_to_param(self._hue, hs_color[0])
+            values[self._saturation.name] = clamp_to_param(
+                self._saturation, hs_color[1]
+            )
             self._commanded_mode = ColorMode.HS
         if (
             kelvin := kwargs.get(ATTR_COLOR_TEMP_KELVIN)
         ) is not None and self._cct is not None:
-            values[self._cct.name] = fit(self._cct, kelvin)
+            values[self._cct.name] = clamp_to_param(self._cct, kelvin)
             self._commanded_mode = ColorMode.COLOR_TEMP
-        await self.coordinator.async_send(self.node_id, self.device, values)
+        await self.coordinator.async_send(self.node_id, self.device_name, values)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off."""
         if self._power is not None:
             await self.coordinator.async_send(
-                self.node_id, self.device, {self._power.name: False}
+                self.node_id, self.device_name, {self._power.name: False}
             )
         elif self._level is not None:
             await self.coordinator.async_send(
-                self.node_id, self.device, {self._level.name: 0}
+                self.node_id, self.device_name, {self._level.name: 0}
             )

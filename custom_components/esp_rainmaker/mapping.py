@@ -14,8 +14,7 @@ from typing import Any, Final
 
 from homeassistant.const import Platform
 
-from .api import DeviceSpec, Node, ParamSpec
-from .api.models import DATA_TYPE_BOOL, DATA_TYPE_INT, DATA_TYPE_STRING, PARAM_TYPE_NAME
+from .api import DeviceSpec, Node, ParamSpec, vocabulary as v
 from .api.thermacell import (
     PARAM_ERROR,
     PARAM_HUB_ID,
@@ -32,17 +31,7 @@ from .api.thermacell import (
     power_param,
 )
 
-PARAM_TYPE_POWER: Final = "esp.param.power"
-PARAM_TYPE_BRIGHTNESS: Final = "esp.param.brightness"
-PARAM_TYPE_HUE: Final = "esp.param.hue"
-PARAM_TYPE_SATURATION: Final = "esp.param.saturation"
-PARAM_TYPE_CCT: Final = "esp.param.cct"
-PARAM_TYPE_SPEED: Final = "esp.param.speed"
-PARAM_TYPE_DIRECTION: Final = "esp.param.direction"
-PARAM_TYPE_TEMPERATURE: Final = "esp.param.temperature"
-PARAM_TYPE_REBOOT: Final = "esp.param.reboot"
-SERVICE_TYPE_SYSTEM: Final = "esp.service.system"
-BUTTON_UI_TYPES: Final = frozenset({"esp.ui.trigger", "esp.ui.push-btn-big"})
+BUTTON_UI_TYPES: Final = frozenset({v.UI_TRIGGER, v.UI_PUSH_BUTTON})
 
 THERMACELL_CLAIMS: Final = frozenset(
     {
@@ -75,14 +64,14 @@ PROFILES: Final[tuple[DeviceProfile, ...]] = (
     DeviceProfile(
         key="light",
         platform=Platform.LIGHT,
-        device_types=frozenset({"esp.device.lightbulb", "esp.device.light"}),
+        device_types=frozenset({v.DEVICE_LIGHTBULB, v.DEVICE_LIGHT}),
         claims=frozenset(
             {
-                PARAM_TYPE_POWER,
-                PARAM_TYPE_BRIGHTNESS,
-                PARAM_TYPE_HUE,
-                PARAM_TYPE_SATURATION,
-                PARAM_TYPE_CCT,
+                v.PARAM_POWER,
+                v.PARAM_BRIGHTNESS,
+                v.PARAM_HUE,
+                v.PARAM_SATURATION,
+                v.PARAM_CCT,
             }
         ),
     ),
@@ -90,26 +79,21 @@ PROFILES: Final[tuple[DeviceProfile, ...]] = (
         key="switch",
         platform=Platform.SWITCH,
         device_types=frozenset(
-            {
-                "esp.device.switch",
-                "esp.device.outlet",
-                "esp.device.plug",
-                "esp.device.socket",
-            }
+            {v.DEVICE_SWITCH, v.DEVICE_OUTLET, v.DEVICE_PLUG, v.DEVICE_SOCKET}
         ),
-        claims=frozenset({PARAM_TYPE_POWER}),
+        claims=frozenset({v.PARAM_POWER}),
     ),
     DeviceProfile(
         key="fan",
         platform=Platform.FAN,
-        device_types=frozenset({"esp.device.fan"}),
-        claims=frozenset({PARAM_TYPE_POWER, PARAM_TYPE_SPEED, PARAM_TYPE_DIRECTION}),
+        device_types=frozenset({v.DEVICE_FAN}),
+        claims=frozenset({v.PARAM_POWER, v.PARAM_SPEED, v.PARAM_DIRECTION}),
     ),
     DeviceProfile(
         key="temperature",
         platform=Platform.SENSOR,
-        device_types=frozenset({"esp.device.temperature-sensor"}),
-        claims=frozenset({PARAM_TYPE_TEMPERATURE}),
+        device_types=frozenset({v.DEVICE_TEMPERATURE_SENSOR}),
+        claims=frozenset({v.PARAM_TEMPERATURE}),
     ),
 )
 
@@ -160,17 +144,17 @@ def _claimed(node: Node, device: DeviceSpec) -> frozenset[str]:
 
 def generic_platform(param: ParamSpec) -> Platform | None:
     """Return the platform a parameter maps to by its metadata alone."""
-    if param.hidden or param.secret or param.type == PARAM_TYPE_NAME:
+    if param.hidden or param.secret or param.type == v.PARAM_NAME:
         return None
     if not param.writable:
         if not param.readable:
             return None
-        if param.data_type == DATA_TYPE_BOOL:
+        if param.data_type == v.DATA_TYPE_BOOL:
             return Platform.BINARY_SENSOR
-        if param.numeric or param.data_type == DATA_TYPE_STRING:
+        if param.numeric or param.data_type == v.DATA_TYPE_STRING:
             return Platform.SENSOR
         return None
-    if param.data_type == DATA_TYPE_BOOL:
+    if param.data_type == v.DATA_TYPE_BOOL:
         if not param.readable or param.ui_type in BUTTON_UI_TYPES:
             return Platform.BUTTON
         return Platform.SWITCH
@@ -182,7 +166,7 @@ def generic_platform(param: ParamSpec) -> Platform | None:
         and bounds.max is not None
     ):
         return Platform.NUMBER
-    if param.data_type == DATA_TYPE_STRING and param.valid_strs:
+    if param.data_type == v.DATA_TYPE_STRING and param.valid_strs:
         return Platform.SELECT
     return None
 
@@ -200,20 +184,16 @@ def generic_params(
 
 def reboot_param(node: Node) -> tuple[DeviceSpec, ParamSpec] | None:
     """Return the System service's writable reboot parameter, if the node has one."""
-    service = node.config.service_of_type(SERVICE_TYPE_SYSTEM)
+    service = node.config.service_of_type(v.SERVICE_SYSTEM)
     if service is None:
         return None
-    param = first_param(service, PARAM_TYPE_REBOOT)
+    param = first_param(service, v.PARAM_REBOOT)
     return (service, param) if param is not None else None
 
 
 def device_label(node: Node, device: DeviceSpec) -> str:
     """Return the user's name for a device (its `esp.param.name` value), else its name."""
-    for param in device.params_of_type(PARAM_TYPE_NAME):
-        value = node.get(device.name, param.name)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return device.name
+    return node.label(device) or device.name
 
 
 def _needs_device_prefix(node: Node, device: DeviceSpec) -> bool:
@@ -254,7 +234,7 @@ def main_naming(node: Node, device: DeviceSpec) -> dict[str, Any]:
     return {"name": None}
 
 
-def fit(param: ParamSpec, value: float) -> int | float:
+def clamp_to_param(param: ParamSpec, value: float) -> int | float:
     """Clamp `value` into the parameter's bounds and round it to its step.
 
     A value that is not finite is returned as it is, for validation to refuse.
@@ -266,11 +246,14 @@ def fit(param: ParamSpec, value: float) -> int | float:
         if bounds.step and bounds.min is not None:
             steps = (value - bounds.min) / bounds.step
             if math.isfinite(steps):
-                value = bounds.min + round(steps) * bounds.step
+                # In floats: a huge whole number of steps does not fit back into one.
+                snapped = bounds.min + float(round(steps)) * bounds.step
+                if math.isfinite(snapped):
+                    value = snapped
         if bounds.min is not None:
             value = max(bounds.min, value)
         if bounds.max is not None:
             value = min(bounds.max, value)
-    if param.data_type != DATA_TYPE_INT:
+    if param.data_type != v.DATA_TYPE_INT:
         return float(value)
     return round(value) if math.isfinite(value) else value

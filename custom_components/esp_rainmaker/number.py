@@ -1,7 +1,6 @@
 """Numbers: writable parameters with bounds."""
 
 from collections.abc import Iterator
-from typing import Any
 
 from homeassistant.components.number import (
     NumberEntity,
@@ -12,24 +11,16 @@ from homeassistant.const import PERCENTAGE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Bounds, DeviceSpec, Node, ParamSpec
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .api import Bounds, DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import RainMakerParamEntity, async_add_node_entities
-from .mapping import (
-    PARAM_TYPE_BRIGHTNESS,
-    fit,
-    generic_naming,
-    generic_params,
-    is_thermacell,
-)
+from .mapping import clamp_to_param, generic_naming, generic_params, is_thermacell
 
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
 
-SLIDER_UI_TYPES = frozenset({"esp.ui.slider", "esp.ui.hue-slider", "esp.ui.hue-circle"})
-PERCENT_TYPES = frozenset(
-    {PARAM_TYPE_BRIGHTNESS, "esp.param.saturation", "esp.param.intensity"}
-)
+SLIDER_UI_TYPES = frozenset({v.UI_SLIDER, v.UI_HUE_SLIDER, v.UI_HUE_CIRCLE})
+PERCENT_TYPES = frozenset({v.PARAM_BRIGHTNESS, v.PARAM_SATURATION, v.PARAM_INTENSITY})
 
 
 def _description(
@@ -42,7 +33,7 @@ def _description(
         native_max_value=float(bounds.max or 0),
         native_step=float(bounds.step)
         if bounds.step
-        else (1.0 if param.data_type == "int" else 0.1),
+        else (1.0 if param.data_type == v.DATA_TYPE_INT else 0.1),
         mode=NumberMode.SLIDER if param.ui_type in SLIDER_UI_TYPES else NumberMode.BOX,
         native_unit_of_measurement=PERCENTAGE
         if param.type in PERCENT_TYPES and bounds.max == 100
@@ -53,11 +44,11 @@ def _description(
 
 
 def _entities(
-    coordinator: RainMakerCoordinator, node: Node
+    runtime: RainMakerRuntimeData, node: Node
 ) -> Iterator[RainMakerParamEntity]:
     for device, param in generic_params(node, Platform.NUMBER):
         yield RainMakerNumber(
-            coordinator, node, device, param, _description(node, device, param)
+            runtime.coordinator, node, device, param, _description(node, device, param)
         )
 
 
@@ -73,17 +64,12 @@ async def async_setup_entry(
 class RainMakerNumber(RainMakerParamEntity, NumberEntity):
     """A bounded numeric parameter."""
 
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.native_value,)
-
     @property
     def native_value(self) -> float | None:
         """Return the reported value."""
-        value = self.current_value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        return float(value)
+        value = number(self.current_value)
+        return None if value is None else float(value)
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the value, rounded to the parameter's step."""
-        await self.async_write_param(fit(self.param, value))
+        await self.async_write_param(clamp_to_param(self.param, value))

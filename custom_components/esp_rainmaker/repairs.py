@@ -31,7 +31,8 @@ class RebootHubRepairFlow(RepairsFlow):
         """Reboot the hub when the user confirms."""
         if user_input is not None:
             entry = self.hass.config_entries.async_get_entry(self._entry_id)
-            coordinator = getattr(entry, "runtime_data", None) if entry else None
+            runtime = getattr(entry, "runtime_data", None) if entry else None
+            coordinator = runtime.coordinator if runtime is not None else None
             node = coordinator.data.get(self._node_id) if coordinator else None
             reboot = reboot_param(node) if node is not None else None
             if coordinator is None or reboot is None:

@@ -1,7 +1,7 @@
 """Selects: the Thermacell cartridge type, and writable strings with valid values."""
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory, Platform
@@ -11,7 +11,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 
 from .api import Node
 from .api.thermacell import PARAM_REFILL_RESET, Cartridge
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import RainMakerEntity, RainMakerParamEntity, async_add_node_entities
 from .mapping import generic_naming, generic_params, is_thermacell
 
@@ -33,12 +33,11 @@ CARTRIDGE = SelectEntityDescription(
 )
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
+    coordinator = runtime.coordinator
     for device in node.config.devices:
         if is_thermacell(node, device) and device.param(PARAM_REFILL_RESET) is not None:
-            yield CartridgeSelect(coordinator, node, device.name, CARTRIDGE)
+            yield CartridgeSelect(runtime, node, device.name, CARTRIDGE)
     for device, param in generic_params(node, Platform.SELECT):
         description = SelectEntityDescription(
             key=f"param_{param.name}",
@@ -67,8 +66,16 @@ class CartridgeSelect(RainMakerEntity, SelectEntity, RestoreEntity):
     follows_connectivity = False
     _attr_current_option = DEFAULT_CARTRIDGE
 
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.current_option,)
+    def __init__(
+        self,
+        runtime: RainMakerRuntimeData,
+        node: Node,
+        device_name: str,
+        description: SelectEntityDescription,
+    ) -> None:
+        """Bind the choice to a hub."""
+        super().__init__(runtime.coordinator, node, device_name, description)
+        self._cartridges = runtime.hubs.cartridges
 
     async def async_added_to_hass(self) -> None:
         """Restore the last choice."""
@@ -77,22 +84,19 @@ class CartridgeSelect(RainMakerEntity, SelectEntity, RestoreEntity):
             state := await self.async_get_last_state()
         ) and state.state in CARTRIDGE_OPTIONS:
             self._attr_current_option = state.state
-        self.coordinator.cartridges[self.node_id] = CARTRIDGE_OPTIONS[
+        self._cartridges[self.node_id] = CARTRIDGE_OPTIONS[
             self.current_option or DEFAULT_CARTRIDGE
         ]
 
     async def async_select_option(self, option: str) -> None:
         """Remember the cartridge type."""
         self._attr_current_option = option
-        self.coordinator.cartridges[self.node_id] = CARTRIDGE_OPTIONS[option]
+        self._cartridges[self.node_id] = CARTRIDGE_OPTIONS[option]
         self.async_write_ha_state()
 
 
 class RainMakerSelect(RainMakerParamEntity, SelectEntity):
     """A string parameter with a fixed set of values."""
-
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.current_option,)
 
     @property
     def current_option(self) -> str | None:

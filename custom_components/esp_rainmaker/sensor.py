@@ -21,20 +21,24 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .api import DeviceSpec, Node, ParamSpec
-from .api.models import DATA_TYPE_STRING
-from .api.thermacell import PARAM_RUNTIME, RUNTIME_UNIT_HOURS
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .api import DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .api.thermacell import (
+    SystemStatus,
+    error_code,
+    has_problem,
+    refill_life,
+    runtime_hours,
+    system_status,
+)
+from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import RainMakerEntity, async_add_node_entities, param_value
 from .mapping import (
-    PARAM_TYPE_TEMPERATURE,
     first_param,
     generic_naming,
     generic_params,
     is_thermacell,
     profile_devices,
 )
-from .thermacell import STATUS_OPTIONS, error_code, hub_name, refill_life, status_option
 
 # The coordinator fetches the data; sensors only read it.
 PARALLEL_UPDATES = 0
@@ -49,15 +53,20 @@ class RainMakerSensorEntityDescription(SensorEntityDescription):
     value_fn: Callable[[Node], Any]
 
 
-def _number(value: Any) -> float | int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if isinstance(value, float) else int(value)
+STATUS_ERROR = "error"
+STATUS_OPTIONS = {
+    SystemStatus.OFF: "off",
+    SystemStatus.WARMING_UP: "warming_up",
+    SystemStatus.PROTECTED: "protected",
+}
 
 
-def _runtime_hours(node: Node) -> float | None:
-    value = _number(node.get(hub_name(node) or "", PARAM_RUNTIME))
-    return None if value is None else round(value * RUNTIME_UNIT_HOURS, 1)
+def status_option(node: Node) -> str | None:
+    """Return a hub's state as an option of the status sensor (an error first)."""
+    if has_problem(node):
+        return STATUS_ERROR
+    status = system_status(node)
+    return STATUS_OPTIONS[status] if status is not None else None
 
 
 THERMACELL_SENSORS: tuple[RainMakerSensorEntityDescription, ...] = (
@@ -73,7 +82,7 @@ THERMACELL_SENSORS: tuple[RainMakerSensorEntityDescription, ...] = (
         key="status",
         translation_key="status",
         device_class=SensorDeviceClass.ENUM,
-        options=STATUS_OPTIONS,
+        options=[*STATUS_OPTIONS.values(), STATUS_ERROR],
         value_fn=status_option,
     ),
     RainMakerSensorEntityDescription(
@@ -83,7 +92,7 @@ THERMACELL_SENSORS: tuple[RainMakerSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.HOURS,
         state_class=SensorStateClass.TOTAL_INCREASING,
         suggested_display_precision=1,
-        value_fn=_runtime_hours,
+        value_fn=runtime_hours,
     ),
     RainMakerSensorEntityDescription(
         key="error_code",
@@ -112,31 +121,31 @@ def _temperature(
 def _generic(
     node: Node, device: DeviceSpec, param: ParamSpec
 ) -> RainMakerSensorEntityDescription:
-    text = param.data_type == DATA_TYPE_STRING
-    temperature = param.type == PARAM_TYPE_TEMPERATURE
+    text = param.data_type == v.DATA_TYPE_STRING
+    temperature = param.type == v.PARAM_TEMPERATURE
     return RainMakerSensorEntityDescription(
         key=f"param_{param.name}",
         device_class=SensorDeviceClass.TEMPERATURE if temperature else None,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS if temperature else None,
         state_class=None if text else SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC if text else None,
-        # Values nobody curated: shown on plain devices, opt-in next to a profile.
+        # Numbers are shown, except on Thermacell hubs, whose curated sensors
+        # already cover what matters; text is diagnostic and opt-in everywhere.
         entity_registry_enabled_default=not text and not is_thermacell(node, device),
         value_fn=param_value(device.name, param.name),
         **generic_naming(node, device, param),
     )
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
+    coordinator = runtime.coordinator
     for device in node.config.devices:
         if is_thermacell(node, device):
             for description in THERMACELL_SENSORS:
                 yield RainMakerSensor(coordinator, node, device.name, description)
     for device in profile_devices(node, Platform.SENSOR):
         if (
-            param := first_param(device, PARAM_TYPE_TEMPERATURE, writable=False)
+            param := first_param(device, v.PARAM_TEMPERATURE, writable=False)
         ) is not None:
             yield RainMakerSensor(
                 coordinator, node, device.name, _temperature(device, param)
@@ -161,9 +170,6 @@ class RainMakerSensor(RainMakerEntity, SensorEntity):
 
     entity_description: RainMakerSensorEntityDescription
 
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.native_value,)
-
     @property
     def native_value(self) -> StateType:
         """Return the value in the sensor's type."""
@@ -173,4 +179,4 @@ class RainMakerSensor(RainMakerEntity, SensorEntity):
         value = self.entity_description.value_fn(node)
         if isinstance(value, str):
             return value[:MAX_STATE_LENGTH]
-        return _number(value)
+        return number(value)

@@ -1,7 +1,7 @@
 """Switches: Thermacell repellers, standard switches and outlets, writable booleans."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+import time
 from typing import Any
 
 from homeassistant.components.switch import (
@@ -13,12 +13,17 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import DeviceSpec, Node
+from .api import DeviceSpec, Node, ParamSpec, vocabulary as v
 from .api.thermacell import power_param
-from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
+from .const import CONFIRM_TIMEOUT
+from .coordinator import (
+    RainMakerConfigEntry,
+    RainMakerCoordinator,
+    RainMakerRuntimeData,
+)
 from .entity import RainMakerEntity, RainMakerParamEntity, async_add_node_entities
+from .hubs import ThermacellHubs
 from .mapping import (
-    PARAM_TYPE_POWER,
     first_param,
     generic_naming,
     generic_params,
@@ -30,25 +35,13 @@ from .mapping import (
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
 
-OUTLET_TYPES = frozenset({"esp.device.outlet", "esp.device.plug", "esp.device.socket"})
+OUTLET_TYPES = frozenset({v.DEVICE_OUTLET, v.DEVICE_PLUG, v.DEVICE_SOCKET})
+
+REPELLERS = SwitchEntityDescription(key="repellers", translation_key="repellers")
 
 
-@dataclass(frozen=True, kw_only=True)
-class RainMakerSwitchEntityDescription(SwitchEntityDescription):
-    """A switch bound to one boolean parameter."""
-
-    verify_off: bool = False
-
-
-REPELLERS = RainMakerSwitchEntityDescription(
-    key="repellers", translation_key="repellers", verify_off=True
-)
-
-
-def _main_description(
-    node: Node, device: DeviceSpec
-) -> RainMakerSwitchEntityDescription:
-    return RainMakerSwitchEntityDescription(
+def _main_description(node: Node, device: DeviceSpec) -> SwitchEntityDescription:
+    return SwitchEntityDescription(
         key="switch",
         device_class=SwitchDeviceClass.OUTLET
         if device.type in OUTLET_TYPES
@@ -57,19 +50,20 @@ def _main_description(
     )
 
 
-def _entities(
-    coordinator: RainMakerCoordinator, node: Node
-) -> Iterator[RainMakerEntity]:
+def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
+    coordinator = runtime.coordinator
     for device in node.config.devices:
         if is_thermacell(node, device) and (param := power_param(device)) is not None:
-            yield RainMakerSwitch(coordinator, node, device, param, REPELLERS)
+            yield RepellersSwitch(
+                coordinator, node, device, param, REPELLERS, runtime.hubs
+            )
     for device in profile_devices(node, Platform.SWITCH):
-        if (param := first_param(device, PARAM_TYPE_POWER)) is not None:
+        if (param := first_param(device, v.PARAM_POWER)) is not None:
             yield RainMakerSwitch(
                 coordinator, node, device, param, _main_description(node, device)
             )
     for device, param in generic_params(node, Platform.SWITCH):
-        description = RainMakerSwitchEntityDescription(
+        description = SwitchEntityDescription(
             key=f"param_{param.name}", **generic_naming(node, device, param)
         )
         yield RainMakerSwitch(coordinator, node, device, param, description)
@@ -87,25 +81,45 @@ async def async_setup_entry(
 class RainMakerSwitch(RainMakerParamEntity, SwitchEntity):
     """A boolean parameter as a switch."""
 
-    entity_description: RainMakerSwitchEntityDescription
-
     @property
     def is_on(self) -> bool | None:
         """Return the reported (or just written) value."""
         value = self.current_value
         return value if isinstance(value, bool) else None
 
-    def _state_key(self) -> tuple[Any, ...]:
-        return (self.is_on,)
-
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch on."""
-        if self.entity_description.verify_off:
-            self.coordinator.shutdowns.cancel(self.node_id)
         await self.async_write_param(True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch off; for a hub, also check that it really stops."""
+        """Switch off."""
         await self.async_write_param(False)
-        if self.entity_description.verify_off:
-            self.coordinator.verify_shutdown(self.node_id)
+
+
+class RepellersSwitch(RainMakerSwitch):
+    """A Thermacell hub's repellers; after *off*, a check that the hub really stops."""
+
+    def __init__(
+        self,
+        coordinator: RainMakerCoordinator,
+        node: Node,
+        device: DeviceSpec,
+        param: ParamSpec,
+        description: SwitchEntityDescription,
+        hubs: ThermacellHubs,
+    ) -> None:
+        """Bind to the hub's power switch."""
+        super().__init__(coordinator, node, device, param, description)
+        self._hubs = hubs
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on: a hub that would not stop is not watched any more."""
+        self._hubs.shutdowns.cancel(self.node_id)
+        await super().async_turn_on(**kwargs)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off, then look at the hub once the confirmation time is over."""
+        await super().async_turn_off(**kwargs)
+        deadline = time.monotonic() + CONFIRM_TIMEOUT
+        self._hubs.shutdowns.watch(self.node_id, deadline)
+        self.coordinator.check_node_at(self.node_id, deadline)

@@ -221,14 +221,16 @@ MUTATIONS = [
     Mutation(
         "test_entity_unique_id",
         "entity.py",
-        "        self._attr_unique_id = entity_unique_id(node.node_id, device, description.key)\n",
+        "        self._attr_unique_id = entity_unique_id(\n"
+        "            node.node_id, device_name, description.key\n"
+        "        )\n",
         "",
     ),
     Mutation("test_parallel_updates", "switch.py", "PARALLEL_UPDATES = 0\n", ""),
     Mutation(
         "test_runtime_data",
         "__init__.py",
-        "    entry.runtime_data = coordinator\n",
+        "    entry.runtime_data = RainMakerRuntimeData(coordinator, hubs)\n",
         "    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = coordinator\n",
     ),
     Mutation(
@@ -256,10 +258,10 @@ MUTATIONS = [
         "test_action_exceptions",
         "light.py",
         "        await self.coordinator.async_send(\n"
-        "            self.node_id, self.device, {PARAM_LED_BRIGHTNESS: 0}\n"
+        "            self.node_id, self.device_name, {PARAM_LED_BRIGHTNESS: 0}\n"
         "        )\n",
         "        await self.coordinator.client.set_params(\n"
-        "            {self.node_id: {self.device: {PARAM_LED_BRIGHTNESS: 0}}}\n"
+        "            {self.node_id: {self.device_name: {PARAM_LED_BRIGHTNESS: 0}}}\n"
         "        )\n",
     ),
     Mutation(

@@ -223,18 +223,34 @@ def test_has_entity_name() -> None:
     assert [key for key, found in assignments.items() if found] == []
 
 
+def _coordinator_class() -> ast.ClassDef:
+    """Return the one DataUpdateCoordinator of coordinator.py."""
+    found = [
+        c for c in classes("coordinator") if "DataUpdateCoordinator" in base_names(c)
+    ]
+    assert len(found) == 1, "coordinator.py holds one DataUpdateCoordinator"
+    return found[0]
+
+
+def _base_entity_class() -> ast.ClassDef:
+    """Return the one CoordinatorEntity of entity.py: the base of every entity."""
+    found = [c for c in classes("entity") if "CoordinatorEntity" in base_names(c)]
+    assert len(found) == 1, "entity.py holds one CoordinatorEntity"
+    return found[0]
+
+
 def test_entity_unique_id() -> None:
     """The base entity sets the unique id; no entity overrides or clears it."""
     require_done("entity-unique-id")
-    entity_tree = next(c for c in classes("entity") if c.name == "RainMakerEntity")
+    entity_tree = _base_entity_class()
     init = methods(entity_tree)["__init__"]
     assert _assigned(init, "_attr_unique_id"), (
-        "RainMakerEntity.__init__ sets no unique id"
+        f"{entity_tree.name}.__init__ sets no unique id"
     )
     overrides = []
     for module in module_names():
         for cls in classes(module):
-            if cls.name == "RainMakerEntity":
+            if module == "entity" and cls.name == entity_tree.name:
                 continue
             overrides += [
                 where(module, node)
@@ -276,7 +292,7 @@ def _entry_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.arg | None
 
 
 def test_runtime_data() -> None:
-    """async_setup_entry stores the coordinator in entry.runtime_data.
+    """async_setup_entry stores what the entry holds (its coordinator) in entry.runtime_data.
 
     With strict-typing, hassfest also wants every entry function annotated with a
     typed `type X = ConfigEntry[...]` alias.
@@ -369,18 +385,14 @@ def test_async_dependency() -> None:
 def test_common_modules() -> None:
     """coordinator.py holds the coordinator and the typed entry, entity.py the base entity."""
     require_done("common-modules")
-    assert [
-        c.name
-        for c in classes("coordinator")
-        if "DataUpdateCoordinator" in base_names(c)
-    ] == ["RainMakerCoordinator"]
+    _coordinator_class()
     assert any(
-        isinstance(node, ast.TypeAlias) and node.name.id == "RainMakerConfigEntry"
+        isinstance(node, ast.TypeAlias)
+        and isinstance(node.value, ast.Subscript)
+        and _dotted(node.value.value) == "ConfigEntry"
         for node in tree("coordinator").body
-    )
-    assert [
-        c.name for c in classes("entity") if "CoordinatorEntity" in base_names(c)
-    ] == ["RainMakerEntity"]
+    ), "coordinator.py holds no `type ... = ConfigEntry[...]` alias"
+    _base_entity_class()
 
 
 def test_config_entry_unloading() -> None:
@@ -538,22 +550,45 @@ def _dotted(node: ast.expr) -> str:
     return "?"
 
 
-def test_action_exceptions() -> None:
-    """Entity actions reach the cloud only through coordinator.async_send.
+def _delegates_to_action(call: ast.Call) -> bool:
+    """Tell whether a call is another action of the entity (`self.` or `super().`)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in ACTION_METHODS:
+        return False
+    owner = func.value
+    return (isinstance(owner, ast.Name) and owner.id == "self") or (
+        isinstance(owner, ast.Call)
+        and isinstance(owner.func, ast.Name)
+        and owner.func.id == "super"
+    )
 
-    Directly, or through a base-entity helper that does nothing else. async_send raises ServiceValidationError for refused values and turns every
-    client error into a translated HomeAssistantError.
+
+def test_action_exceptions() -> None:
+    """Entity actions reach the cloud only through a coordinator method that translates errors.
+
+    Directly, or through a base-entity helper that does nothing else. That method
+    (today `async_send`) turns every client error into a Home Assistant error.
     """
     require_done("action-exceptions")
-    # Base-entity helpers that only forward to async_send count as async_send.
-    senders = {"self.coordinator.async_send"} | {
+    coordinator = _coordinator_class()
+    errors = ha_exception_names("coordinator")
+    translating = {
+        name
+        for name, method in methods(coordinator).items()
+        if _translates_client_errors(method, errors)
+    }
+    assert translating, (
+        "no coordinator method turns RainMakerError into a Home Assistant error"
+    )
+    # Base-entity helpers that only forward to such a method count as it.
+    senders = {f"self.coordinator.{name}" for name in translating}
+    senders |= {
         f"self.{name}"
         for cls in classes("entity")
         for name, method in methods(cls).items()
-        if [_dotted(call.func) for call in _awaited_calls(method)]
-        == ["self.coordinator.async_send"]
+        if (calls := [_dotted(call.func) for call in _awaited_calls(method)])
+        and set(calls) <= senders
     }
-    assert "self.async_write_param" in senders
     direct = []
     for platform in platforms():
         for cls in classes(platform):
@@ -562,10 +597,7 @@ def test_action_exceptions() -> None:
                     continue
                 for call in _awaited_calls(method):
                     target = _dotted(call.func)
-                    if target in senders or (
-                        target.startswith("self.")
-                        and target.removeprefix("self.") in ACTION_METHODS
-                    ):
+                    if target in senders or _delegates_to_action(call):
                         continue
                     direct.append(f"{where(platform, call)}: await {target}")
                 direct += [
@@ -576,17 +608,13 @@ def test_action_exceptions() -> None:
                 ]
     assert direct == []
 
-    coordinator = next(
-        c for c in classes("coordinator") if c.name == "RainMakerCoordinator"
-    )
-    send = methods(coordinator)["async_send"]
-    errors = ha_exception_names("coordinator")
-    wrapped = [
-        handler
-        for node in ast.walk(send)
-        if isinstance(node, ast.Try)
-        for handler in node.handlers
-        if handler.type is not None
+
+def _translates_client_errors(
+    method: ast.FunctionDef | ast.AsyncFunctionDef, errors: frozenset[str]
+) -> bool:
+    """Tell whether a method catches RainMakerError and raises a Home Assistant error."""
+    return any(
+        handler.type is not None
         and _dotted(handler.type).endswith("RainMakerError")
         and any(
             isinstance(n, ast.Raise)
@@ -594,9 +622,9 @@ def test_action_exceptions() -> None:
             and call_name(n.exc) in errors
             for n in ast.walk(handler)
         )
-    ]
-    assert wrapped, (
-        "async_send does not turn RainMakerError into a Home Assistant error"
+        for node in ast.walk(method)
+        if isinstance(node, ast.Try)
+        for handler in node.handlers
     )
 
 

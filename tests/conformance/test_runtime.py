@@ -192,7 +192,7 @@ async def test_running_entities(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """Every entity has a unique id, has_entity_name and a translated name."""
-    assert isinstance(init_integration.runtime_data, RainMakerCoordinator)
+    assert isinstance(init_integration.runtime_data.coordinator, RainMakerCoordinator)
     entities = [
         entity
         for platform in async_get_platforms(hass, DOMAIN)

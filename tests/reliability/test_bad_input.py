@@ -507,7 +507,7 @@ async def test_invalid_write_refused_before_sending(
     params: dict[str, Any],
 ) -> None:
     """Values the node would refuse raise ServiceValidationError; no request, no shown change."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     node_id = GENERIC_NODE_ID
     if device in (HUB, "Schedule"):
         node_id = node_id_named(cloud, "Patio")
@@ -528,7 +528,7 @@ async def test_write_to_unknown_node(
     hass: HomeAssistant, init_integration: MockConfigEntry, quiet_cloud: EmulatorAdmin
 ) -> None:
     """A write to a node the account does not have fails (not a validation error) unsent."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
 
     with pytest.raises(HomeAssistantError) as raised:
         await coordinator.async_send("NoSuchNode", "Switch", {"Power": True})
@@ -605,7 +605,7 @@ async def test_one_hostile_node_spares_the_account(
     for _ in range(3):
         await tick(hass, freezer, 30)
 
-    coordinator = mock_config_entry.runtime_data
+    coordinator = mock_config_entry.runtime_data.coordinator
     assert coordinator.last_update_success
     assert HOSTILE_ID not in coordinator.data
     assert len(coordinator.data) == 7

@@ -192,7 +192,7 @@ async def test_absurd_retry_after_stops_no_one_for_long(
     )
     await tick(hass, freezer, POLL)
     assert_all_unavailable(hass, init_integration)
-    reason = init_integration.runtime_data.last_exception
+    reason = init_integration.runtime_data.coordinator.last_exception
     assert isinstance(reason, UpdateFailed)
     assert reason.translation_key == "rate_limited"
     assert reason.translation_placeholders == {"seconds": "900"}
@@ -221,7 +221,7 @@ async def test_unusable_retry_after_is_ignored(
     )
     await tick(hass, freezer, POLL)
     assert_same_states(before, entity_states(hass, init_integration))
-    assert init_integration.runtime_data.last_update_success
+    assert init_integration.runtime_data.coordinator.last_update_success
     assert_clean_log(caplog, transitions=0)
 
 
@@ -235,7 +235,7 @@ async def test_timeouts(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    mock_config_entry.runtime_data.client.request_timeout = 0.2
+    mock_config_entry.runtime_data.coordinator.client.request_timeout = 0.2
     before = entity_states(hass, mock_config_entry)
     await admin.reset_stats()
     await admin.add_fault(path=LISTING, delay_ms=600)
@@ -421,8 +421,8 @@ async def test_empty_account(
         await tick(hass, freezer, POLL)
 
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.last_update_success
-    assert entry.runtime_data.data == {}
+    assert entry.runtime_data.coordinator.last_update_success
+    assert entry.runtime_data.coordinator.data == {}
     assert not er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     assert await admin.count("GET /v1/user/nodes") == 4  # set-up and three polls
 
@@ -539,7 +539,7 @@ async def test_short_lived_tokens_renew_once_per_lifetime(
     renewals = await admin.count("POST /v1/login2")
     assert renewals <= 300 // 45 + 1
     assert len(saved) == renewals
-    assert init_integration.runtime_data.last_update_success
+    assert init_integration.runtime_data.coordinator.last_update_success
 
 
 async def test_clock_an_hour_ahead_renews_no_more(
@@ -565,7 +565,7 @@ async def test_clock_an_hour_ahead_renews_no_more(
         await tick(hass, freezer, POLL)
 
     assert await admin.count("POST /v1/login2") == 0
-    assert mock_config_entry.runtime_data.last_update_success
+    assert mock_config_entry.runtime_data.coordinator.last_update_success
 
 
 LOCKED = {
@@ -597,7 +597,7 @@ async def test_locked_account_is_left_alone(
         assert_all_unavailable(hass, init_integration)
     # The refused refresh and one password login; nothing more.
     assert await admin.count("POST /v1/login2") == 2
-    reason = init_integration.runtime_data.last_exception
+    reason = init_integration.runtime_data.coordinator.last_exception
     assert isinstance(reason, UpdateFailed)
     assert reason.translation_key == "rate_limited"
     assert not hass.config_entries.flow.async_progress()

@@ -28,7 +28,7 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -37,11 +37,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
-from custom_components.esp_rainmaker import PLATFORMS, mapping, thermacell
+from custom_components.esp_rainmaker import PLATFORMS, mapping, sensor
 from custom_components.esp_rainmaker.api import (
     Node,
     NodeParser,
     RainMakerValidationError,
+    thermacell,
 )
 from custom_components.esp_rainmaker.api.parser import (
     MalformedNodeError,
@@ -480,7 +481,9 @@ def exercise(node: Node, values: list[Any]) -> None:
         for device in mapping.profile_devices(node, platform):
             assert mapping.main_naming(node, device)
     mapping.reboot_param(node)
-    thermacell.status_option(node)
+    sensor.status_option(node)
+    thermacell.runtime_hours(node)
+    thermacell.system_status(node)
     thermacell.refill_life(node)
     thermacell.has_problem(node)
     thermacell.repellers_enabled(node)
@@ -920,7 +923,7 @@ async def test_integration_survives_generated_nodes(
 
     assert sorted(first) == sorted(bad)
     assert skip_warnings(caplog) == first
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     assert coordinator.last_update_success
     assert bad.isdisjoint(coordinator.data)
     assert set(coordinator.data) >= set(node_ids) - bad
@@ -1014,7 +1017,7 @@ async def test_services_on_generated_entities(
     assert calls > 20
     assert unexpected == []
     assert init_integration.state is ConfigEntryState.LOADED
-    assert init_integration.runtime_data.last_update_success
+    assert init_integration.runtime_data.coordinator.last_update_success
     assert unstorable(hass, init_integration) == []
     assert problems(caplog) == []
 
@@ -1037,7 +1040,9 @@ FINITE = st.one_of(
     step=st.none() | FINITE,
     value=st.floats(allow_nan=False, allow_infinity=False),
 )
-def test_fit_never_raises(
+# Rounding to the step in integers once overflowed on the way back to a float.
+@example(data_type="int", low=1.7976931348623157e308, high=0, step=6821, value=0.0)
+def test_clamp_to_param_never_raises(
     data_type: str, low: float, high: float, step: float | None, value: float
 ) -> None:
     """Fitting a finite value into any bounds the client can parse gives a finite number."""
@@ -1063,7 +1068,7 @@ def test_fit_never_raises(
     )
     param = node.config.devices[0].params[0]
 
-    fitted = mapping.fit(param, value)
+    fitted = mapping.clamp_to_param(param, value)
 
     assert math.isfinite(fitted)
 

@@ -223,7 +223,7 @@ async def test_no_secret_leaks_through_a_whole_lifecycle(
     assert len(held) >= 2
     secrets = [*PASSWORDS, *issued(cloud), *held]
     assert entry.data[CONF_TOKENS]["refresh_token"] in secrets
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     reprs = [
         repr(coordinator.client),
         str(coordinator.client),

@@ -321,7 +321,7 @@ async def test_seven_days(
         assert open_sockets() <= sockets + 2
         grown = live_objects(request) - objects
         assert grown.total() < 300, grown.most_common(20)
-        coordinator = soak_entry.runtime_data
+        coordinator = soak_entry.runtime_data.coordinator
         assert coordinator.pending_writes == 0
         assert set(coordinator.data) == set(nodes)
 

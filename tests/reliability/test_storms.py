@@ -98,7 +98,7 @@ async def test_command_storm(
         result is None or isinstance(result, HomeAssistantError) for result in results
     )
     assert all(result is None for result in results)  # a healthy cloud: none failed
-    assert many_switches.runtime_data.pending_writes == 0
+    assert many_switches.runtime_data.coordinator.pending_writes == 0
     for entity_id, on in wanted.items():
         node_id = node_id_named(cloud, f"Coffee Maker {entity_id.rsplit('_', 1)[1]}")
         assert cloud.node(node_id).reported["Switch"]["Power"] is on, entity_id

@@ -302,10 +302,10 @@ async def test_running_client_uses_verifying_session(
     init_integration: MockConfigEntry,
 ) -> None:
     """The running client holds HA's shared session with certificate checks on."""
-    client = init_integration.runtime_data.client
+    client = init_integration.runtime_data.coordinator.client
     assert session_factory_spy == [((hass,), {})]
-    assert client._session is async_get_clientsession(hass)
-    assert client._session is not async_get_clientsession(hass, verify_ssl=False)
+    assert client.session is async_get_clientsession(hass)
+    assert client.session is not async_get_clientsession(hass, verify_ssl=False)
 
 
 # Certificates, checked live ------------------------------------------------------------
@@ -477,16 +477,14 @@ async def test_redirects_are_never_followed(
 
     with pytest.raises(RainMakerConnectionError, match=f"HTTP {status}.*redirect"):
         await client.login()
+    assert client.tokens is not None
     refreshing = RainMakerClient(
         https_emulator.url,
         DEMO_EMAIL,
         DEMO_PASSWORD,
         session=trusting_session,
-        tokens=client.tokens,
+        tokens=TokenSet("expired", client.tokens.id_token, client.tokens.refresh_token),
     )
-    refreshing._tokens = TokenSet(
-        "expired", client.tokens.id_token, client.tokens.refresh_token
-    )  # type: ignore[union-attr]
     with pytest.raises(RainMakerConnectionError, match="redirect"):
         await refreshing.get_nodes()
     assert received == []
