@@ -5,6 +5,7 @@ from typing import Any
 from aiohttp import web
 import orjson
 
+from .settings import OfflineWrites, UnauthorizedBody
 from .state import Account, Cloud
 from .tokens import Session
 
@@ -210,7 +211,7 @@ class PublicApi:
             token = token.removeprefix("Bearer ")
         session = self.cloud.tokens.verify(token) if token else None
         if session is None or session.email not in self.cloud.accounts:
-            if self.cloud.unauthorized_body == "status":
+            if self.cloud.unauthorized_body == UnauthorizedBody.STATUS:
                 return json_response(
                     {"status": "failure", "description": "Unauthorized"}, 401
                 )
@@ -423,9 +424,9 @@ class PublicApi:
             return INVALID_REQUEST[0], reason
         if not node.online:
             policy = self.cloud.settings.offline_writes
-            if policy == "reject":
+            if policy == OfflineWrites.REJECT:
                 return UPDATE_FAILED[0], "Node is offline"
-            if policy == "drop":
+            if policy == OfflineWrites.DROP:
                 return None, "Successfully set params"
         node.accept_write(payload, now)
         return None, "Successfully set params"

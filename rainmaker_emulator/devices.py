@@ -30,17 +30,6 @@ STATUS_OFF, STATUS_WARMING, STATUS_PROTECTED = 1, 2, 3
 SECONDS_PER_RUNTIME_UNIT = 360.0  # System Runtime counts tenths of an hour
 
 
-@dataclass(slots=True)
-class Settings:
-    """Behaviour knobs shared by every node of an emulator."""
-
-    apply_delay: float = 0.2
-    warmup: float = 120.0
-    hazard_offline: float = 300.0
-    reboot_offline: float = 10.0
-    offline_writes: str = "queue"  # queue | drop | reject
-
-
 def param(
     name: str,
     param_type: str,

@@ -10,7 +10,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .devices import DeviceKind, Settings
+from .devices import DeviceKind
+from .settings import IdFields, Settings
 
 WRITE_HISTORY = 20
 
@@ -230,18 +231,14 @@ class EmulatedNode:
         status: bool = True,
         config: bool = True,
         params: bool = True,
-        id_fields: str = "both",
+        id_fields: IdFields = IdFields.BOTH,
     ) -> dict[str, Any]:
-        """Return one entry of `node_details` as `user` sees it.
-
-        `id_fields` picks the id spelling: `id` (official clients), `node_id` (newer
-        SDKs) or both, as the real cloud sends.
-        """
+        """Return one entry of `node_details` as `user` sees it, with the ids asked for."""
         role = self.users.get(user, "primary")
         item: dict[str, Any] = {}
-        if id_fields in ("both", "id"):
+        if id_fields in (IdFields.BOTH, IdFields.ID):
             item["id"] = self.node_id
-        if id_fields in ("both", "node_id"):
+        if id_fields in (IdFields.BOTH, IdFields.NODE_ID):
             item["node_id"] = self.node_id
         item |= {
             "role": role,

@@ -14,8 +14,9 @@ from typing import Any
 import uuid
 
 from .clock import SimClock
-from .devices import DEVICE_SECRET_TYPES, KINDS, Built, Settings
+from .devices import DEVICE_SECRET_TYPES, KINDS, Built
 from .nodes import EmulatedNode
+from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
 DEFAULT_PAGE_SIZE = 10
@@ -82,7 +83,7 @@ class ServerRateLimit:
 
     rate: float
     burst: int
-    retry_after: str | None = None  # None | "seconds" | "date"
+    retry_after: RetryAfter | None = None
     tokens: float = 0.0
     updated: float = field(default_factory=time.monotonic)
     throttled: int = 0
@@ -106,9 +107,9 @@ class ServerRateLimit:
 
     def headers(self, wait: float) -> dict[str, str]:
         """Return the Retry-After header for a throttled request, if configured."""
-        if self.retry_after == "seconds":
+        if self.retry_after == RetryAfter.SECONDS:
             return {"Retry-After": str(max(1, math.ceil(wait)))}
-        if self.retry_after == "date":
+        if self.retry_after == RetryAfter.DATE:
             return {
                 "Retry-After": formatdate(time.time() + max(1.0, wait), usegmt=True)
             }
@@ -141,10 +142,10 @@ class Cloud:
         self._fault_ids = 0
         self.latency = 0.0
         self.rate_limit: ServerRateLimit | None = None
-        self.unauthorized_body = "message"  # or "status"
+        self.unauthorized_body = UnauthorizedBody.MESSAGE
         self.accept_bearer = False
         self.bulk_207 = False
-        self.id_fields = "both"  # or "id" / "node_id"
+        self.id_fields = IdFields.BOTH
         self.string_error_codes = False
         # Faulty paging: the last page's next_id leads back to the first page, and
         # a `total` that is not the number of nodes.
