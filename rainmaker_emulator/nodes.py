@@ -8,9 +8,8 @@ old (reported) values, as the real cloud does.
 from collections.abc import Callable
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from .devices import DeviceKind
 from .settings import IdFields, Settings
 
 WRITE_HISTORY = 20
@@ -23,6 +22,32 @@ TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
 }
+
+
+class DeviceBehaviour(Protocol):
+    """What a node needs of its device kind: extra validation and behaviour."""
+
+    kind: str
+
+    def refuse(self, device: str, params: dict[str, Any]) -> str | None:
+        """Return a reason this device refuses an otherwise valid write, or None."""
+
+    def apply(
+        self, node: "EmulatedNode", device: str, params: dict[str, Any], now: float
+    ) -> None:
+        """Apply a write that reached the device."""
+
+    def simulate(self, node: "EmulatedNode", start: float, end: float) -> None:
+        """Evolve continuous state from `start` to `end`."""
+
+    def next_event(self, node: "EmulatedNode") -> float | None:
+        """When the device next changes on its own, if it will."""
+
+    def fire_event(self, node: "EmulatedNode", now: float) -> None:
+        """Handle the change announced by `next_event`."""
+
+    def on_boot(self, node: "EmulatedNode", now: float) -> None:
+        """React to the node coming back from a reboot."""
 
 
 @dataclass(slots=True)
@@ -91,7 +116,7 @@ class EmulatedNode:
     """A node with reported and desired state, simulated lazily up to `now`."""
 
     node_id: str
-    kind: DeviceKind
+    kind: DeviceBehaviour
     config: Any
     reported: dict[str, dict[str, Any]]
     settings: Settings

@@ -3,7 +3,7 @@
 import pytest
 
 from rainmaker_emulator import Cloud
-from rainmaker_emulator.devices import (
+from rainmaker_emulator.devices.thermacell import (
     STATUS_OFF,
     STATUS_PROTECTED,
     STATUS_WARMING,
