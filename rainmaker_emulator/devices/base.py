@@ -1,5 +1,6 @@
 """What every device kind shares: config builders, standard services and base behaviour."""
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 import random
 import string
@@ -12,6 +13,9 @@ READ = ["read"]
 SECRET_ALPHABET = string.ascii_letters + string.digits
 # Param types whose values are credentials a device holds.
 DEVICE_SECRET_TYPES = frozenset({"esp.param.local_control_pop", "esp.param.user-token"})
+
+# Standard services to keep, each with the names of the params to keep (None: all).
+type ServiceSelection = Mapping[str, Collection[str] | None]
 
 
 def param(
@@ -36,9 +40,9 @@ def bounds(low: float, high: float, step: float | None = None) -> dict[str, floa
     return {"min": low, "max": high} | ({"step": step} if step is not None else {})
 
 
-def standard_services() -> list[dict[str, Any]]:
-    """OTA, Time, Schedule and System, as the RainMaker SDK adds them."""
-    return [
+def standard_services(only: ServiceSelection | None = None) -> list[dict[str, Any]]:
+    """Return OTA, Time, Schedule and System as the RainMaker SDK adds them, or `only` some."""
+    services: list[dict[str, Any]] = [
         {
             "name": "OTA",
             "type": "esp.service.ota",
@@ -79,6 +83,22 @@ def standard_services() -> list[dict[str, Any]]:
             ],
         },
     ]
+    if only is None:
+        return services
+    kept = []
+    for service in services:
+        if (name := service["name"]) in only:
+            specs = [
+                spec for spec in service["params"] if _kept(only, name, spec["name"])
+            ]
+            kept.append(service | {"params": specs})
+    return kept
+
+
+def _kept(only: ServiceSelection, service: str, name: str) -> bool:
+    """Whether a selection keeps one param of a service it keeps."""
+    names = only[service]
+    return names is None or name in names
 
 
 def local_control_service() -> dict[str, Any]:
@@ -116,13 +136,24 @@ def device_secret(node_id: str, what: str, length: int) -> str:
     return "".join(rng.choice(SECRET_ALPHABET) for _ in range(length))
 
 
-def standard_service_params() -> dict[str, dict[str, Any]]:
-    """Values the standard services report."""
-    return {
+def standard_service_params(
+    only: ServiceSelection | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Return the values the standard services report, or `only` some of them."""
+    values: dict[str, dict[str, Any]] = {
         "OTA": {"Status": "", "Info": ""},
         "Time": {"TZ": "Europe/Amsterdam", "TZ-POSIX": "CET-1CEST,M3.5.0,M10.5.0/3"},
         "Schedule": {"Schedules": []},
         "System": {"Reboot": False, "Factory-Reset": False, "Wi-Fi-Reset": False},
+    }
+    if only is None:
+        return values
+    return {
+        service: {
+            name: value for name, value in params.items() if _kept(only, service, name)
+        }
+        for service, params in values.items()
+        if service in only
     }
 
 

@@ -5,7 +5,17 @@ from typing import Any
 
 from rainmaker_emulator.nodes import EmulatedNode
 
-from .base import READ, RW, Built, DeviceKind, bounds, param
+from .base import (
+    READ,
+    RW,
+    Built,
+    DeviceKind,
+    ServiceSelection,
+    bounds,
+    param,
+    standard_service_params,
+    standard_services,
+)
 
 THERMACELL_DEVICE = "LIV Hub"
 THERMACELL_ERROR_ALWAYS = 0x01000000
@@ -14,6 +24,8 @@ THERMACELL_ERROR_LATCHED = 0x00000040
 THERMACELL_CARTRIDGE_HOURS = {0: 40, 1: 100, 2: 180}
 STATUS_OFF, STATUS_WARMING, STATUS_PROTECTED = 1, 2, 3
 SECONDS_PER_RUNTIME_UNIT = 360.0  # System Runtime counts tenths of an hour
+# The standard services a hub publishes: no OTA, and a System service that only reboots.
+HUB_SERVICES: ServiceSelection = {"Time": None, "Schedule": None, "System": {"Reboot"}}
 
 
 class ThermacellHub(DeviceKind):
@@ -96,34 +108,7 @@ class ThermacellHub(DeviceKind):
                     ],
                 }
             ],
-            "services": [
-                {
-                    "name": "Time",
-                    "type": "esp.service.time",
-                    "params": [
-                        param("TZ", "esp.param.tz", "string", RW),
-                        param("TZ-POSIX", "esp.param.tz_posix", "string", RW),
-                    ],
-                },
-                {
-                    "name": "Schedule",
-                    "type": "esp.service.schedule",
-                    "params": [
-                        param(
-                            "Schedules",
-                            "esp.param.schedules",
-                            "array",
-                            RW,
-                            bounds={"max": 10},
-                        )
-                    ],
-                },
-                {
-                    "name": "System",
-                    "type": "esp.service.system",
-                    "params": [param("Reboot", "esp.param.reboot", "bool", RW)],
-                },
-            ],
+            "services": standard_services(HUB_SERVICES),
         }
         params: dict[str, dict[str, Any]] = {
             THERMACELL_DEVICE: {
@@ -139,9 +124,11 @@ class ThermacellHub(DeviceKind):
                 "Error": THERMACELL_ERROR_ALWAYS,
                 "Hub ID": f"TC{rng.randrange(10**10):010d}",
             },
-            "Time": {"TZ": "America/New_York", "TZ-POSIX": "EST5EDT,M3.2.0,M11.1.0"},
-            "Schedule": {"Schedules": []},
-            "System": {"Reboot": False},
+            **standard_service_params(HUB_SERVICES),
+        }
+        params["Time"] = {
+            "TZ": "America/New_York",
+            "TZ-POSIX": "EST5EDT,M3.2.0,M11.1.0",
         }
         sim: dict[str, Any] = {
             "cartridge_hours": 100,
