@@ -5,6 +5,7 @@ from typing import Any
 from aiohttp import web
 import orjson
 
+from .nodes import EmulatedNode
 from .settings import OfflineWrites, UnauthorizedBody
 from .state import Account, Cloud
 from .tokens import Session
@@ -254,14 +255,17 @@ class PublicApi:
             {"user_id": account.user_id, "user_name": account.email, "mfa": account.mfa}
         )
 
-    def _owned(self, request: web.Request, session: Session) -> str | web.Response:
+    def _owned(
+        self, request: web.Request, session: Session
+    ) -> EmulatedNode | web.Response:
+        """Return the node the query names, if the caller has it, simulated up to now."""
         node_id = _node_id(request)
         if not node_id:
             return self._failure(NODE_ID_MISSING)
         node = self.cloud.nodes.get(node_id)
         if node is None or session.email not in node.users:
             return self._failure(NODE_NOT_OWNED)
-        return node_id
+        return node
 
     async def list_nodes(self, request: web.Request) -> web.Response:
         """Return the node listing, with optional details, paged by `start_id`/`next_id`."""
@@ -274,14 +278,13 @@ class PublicApi:
             "params": _flag(request, "params", True),
         }
         if "node_id" in request.query or "nodeid" in request.query:
-            owned = self._owned(request, session)
-            if isinstance(owned, web.Response):
-                return owned
-            node = self.cloud.node(owned)
-            placeholder = f"\x00verbatim:{owned}"
+            node = self._owned(request, session)
+            if isinstance(node, web.Response):
+                return node
+            placeholder = f"\x00verbatim:{node.node_id}"
             return _with_verbatim_entries(
                 {
-                    "nodes": [owned],
+                    "nodes": [node.node_id],
                     "node_details": [
                         placeholder
                         if node.raw_entry is not None
@@ -311,7 +314,7 @@ class PublicApi:
             self.cloud.config_pages += flags["config"]
             details: list[Any] = []
             for node_id in ids:
-                node = self.cloud.node(node_id)
+                node = self.cloud.nodes[node_id]
                 if node.raw_entry is not None:
                     placeholder = f"\x00verbatim:{node_id}"
                     verbatim[placeholder] = node.raw_entry
@@ -327,14 +330,11 @@ class PublicApi:
             answer["next_id"] = next_id
         return _with_verbatim_entries(answer, verbatim)
 
-    async def _one(self, request: web.Request) -> Any:
+    async def _one(self, request: web.Request) -> EmulatedNode | web.Response:
         session = self._session(request)
         if isinstance(session, web.Response):
             return session
-        owned = self._owned(request, session)
-        if isinstance(owned, web.Response):
-            return owned
-        return self.cloud.node(owned)
+        return self._owned(request, session)
 
     async def node_config(self, request: web.Request) -> web.Response:
         """One node's config."""
@@ -390,7 +390,7 @@ class PublicApi:
             if node is None or session.email not in node.users:
                 code, description = NODE_NOT_OWNED
             else:
-                code, description = self._write(node_id, item.get("payload"))
+                code, description = self._write(node, item.get("payload"))
             if code is None:
                 results.append(
                     {
@@ -413,9 +413,8 @@ class PublicApi:
         mixed = len({result["status"] for result in results}) > 1
         return json_response(results, 207 if mixed and self.cloud.bulk_207 else 200)
 
-    def _write(self, node_id: str, payload: Any) -> tuple[int | None, str]:
+    def _write(self, node: EmulatedNode, payload: Any) -> tuple[int | None, str]:
         """Validate and queue one node's write; return (error code, description)."""
-        node = self.cloud.node(node_id)
         now = self.cloud.clock.now()
         reason = node.check_write(payload)
         if reason is not None:

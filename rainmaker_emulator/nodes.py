@@ -5,7 +5,7 @@ after the apply delay, and only while it is online: until then `GET` answers the
 old (reported) values, as the real cloud does.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 import copy
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -296,3 +296,37 @@ class EmulatedNode:
             "sim": self.sim,
             "config": self.config,
         }
+
+
+class Nodes(Mapping[str, EmulatedNode]):
+    """The cloud's nodes by id, read-only; every node it hands out is simulated up to now.
+
+    `nodes[node_id]`, `get`, `values` and `items` bring each node they return up to
+    the clock's now, as the API does before answering; iterating the ids, counting
+    them and testing membership run no simulation.
+    """
+
+    def __init__(
+        self, nodes: Mapping[str, EmulatedNode], now: Callable[[], float]
+    ) -> None:
+        """View `nodes`, simulating them up to `now()`."""
+        self._nodes = nodes
+        self._now = now
+
+    def __getitem__(self, node_id: str) -> EmulatedNode:
+        """Return a node, simulated up to now."""
+        node = self._nodes[node_id]
+        node.advance(self._now())
+        return node
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate the node ids, in the order the nodes were added."""
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        """Count the nodes."""
+        return len(self._nodes)
+
+    def __contains__(self, node_id: object) -> bool:
+        """Whether a node of this id exists (without simulating it)."""
+        return node_id in self._nodes

@@ -15,7 +15,7 @@ import uuid
 
 from .clock import SimClock
 from .devices import DEVICE_SECRET_TYPES, KINDS, Built
-from .nodes import EmulatedNode
+from .nodes import EmulatedNode, Nodes
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
@@ -134,7 +134,9 @@ class Cloud:
         self.page_size = page_size
         self.rng = random.Random(seed)
         self.accounts: dict[str, Account] = {}
-        self.nodes: dict[str, EmulatedNode] = {}
+        # Changed only by add_node and remove_node; `nodes` is the view others read.
+        self._nodes: dict[str, EmulatedNode] = {}
+        self.nodes = Nodes(self._nodes, self.clock.now)
         self.stats: Counter[str] = Counter()
         self.config_pages = 0
         self.arrivals: deque[float] = deque(maxlen=100_000)
@@ -188,7 +190,7 @@ class Cloud:
         """Delete an account, its sessions and its access to nodes."""
         account = self.account(email)
         for node_id in list(account.node_ids):
-            self.nodes[node_id].users.pop(account.email, None)
+            self._nodes[node_id].users.pop(account.email, None)
         self.tokens.forget(account.email)
         del self.accounts[account.email]
 
@@ -253,23 +255,21 @@ class Cloud:
         )
         node.users[account.email] = "primary"
         account.node_ids.add(node_id)
-        self.nodes[node_id] = node
+        self._nodes[node_id] = node
         for email in shared_with or []:
             self.share(node_id, email)
         return node
 
     def node(self, node_id: str) -> EmulatedNode:
-        """Look a node up and bring its simulation up to now."""
+        """Look a node up, simulated up to now as `nodes[node_id]` returns it."""
         try:
-            node = self.nodes[node_id]
+            return self.nodes[node_id]
         except KeyError:
             raise KeyError(f"no node {node_id}") from None
-        node.advance(self.clock.now())
-        return node
 
     def remove_node(self, node_id: str) -> None:
         """Delete a node from the cloud and from every account."""
-        node = self.nodes.pop(node_id)
+        node = self._nodes.pop(node_id)
         for email in node.users:
             if email in self.accounts:
                 self.accounts[email].node_ids.discard(node_id)
@@ -277,7 +277,7 @@ class Cloud:
     def share(self, node_id: str, email: str, role: str = "secondary") -> None:
         """Give another account access to a node."""
         account = self.account(email)
-        self.nodes[node_id].users[account.email] = role
+        self._nodes[node_id].users[account.email] = role
         account.node_ids.add(node_id)
 
     def visible(self, email: str) -> list[str]:
@@ -304,7 +304,7 @@ class Cloud:
         """
         found = [account.password for account in self.accounts.values()]
         found += self.tokens.issued
-        for node in self.nodes.values():
+        for node in self._nodes.values():
             reported = node.reported if isinstance(node.reported, dict) else {}
             for (device, name), spec in node.specs.items():
                 values = reported.get(device)
