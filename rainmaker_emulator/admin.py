@@ -313,7 +313,7 @@ class AdminApi:
         return json_response({"sessions": count})
 
     async def seed(self, request: web.Request) -> web.Response:
-        """Create an account with numbered devices (or add them to an existing one)."""
+        """Create an account with devices of each kind asked for (or add them to an existing one)."""
         body = await _body(request)
         counts = {
             k: int(body.get(k, 0))

@@ -1,4 +1,9 @@
-"""The public RainMaker REST API, as described in `rainmaker-api.md`."""
+"""The public RainMaker REST API, the user endpoints that clients call.
+
+Paths, answer shapes, error codes and descriptions follow Espressif's public
+sources: the esp-rainmaker-cli, the RainMaker phone apps and the API's Swagger
+description.
+"""
 
 from typing import Any
 

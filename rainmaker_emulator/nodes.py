@@ -1,8 +1,9 @@
-"""One emulated node: configuration, reported state, pending writes and connectivity.
+"""Emulated nodes: configuration, reported state, queued writes and connectivity.
 
 The cloud acknowledges a write at once, but the node reports the new values only
 after the apply delay, and only while it is online: until then `GET` answers the
-old (reported) values, as the real cloud does.
+old (reported) values, as the real cloud does. `Nodes` is the cloud's read-only
+view of its nodes, which hands each one out simulated up to now.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -51,7 +52,7 @@ class DeviceBehaviour(Protocol):
 
 
 @dataclass(slots=True)
-class PendingWrite:
+class QueuedWrite:
     """A write the cloud accepted that has not reached the device yet."""
 
     due: float
@@ -125,7 +126,7 @@ class EmulatedNode:
     online: bool = True
     connectivity_ts: int = 0
     offline_until: float | None = None
-    pending: list[PendingWrite] = field(default_factory=list)
+    pending: list[QueuedWrite] = field(default_factory=list)
     writes: list[dict[str, Any]] = field(default_factory=list)
     quirks: dict[str, Any] = field(default_factory=dict)
     specs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -235,7 +236,7 @@ class EmulatedNode:
         del self.writes[:-WRITE_HISTORY]
         due = now + self.settings.apply_delay
         for device, params in payload.items():
-            self.pending.append(PendingWrite(due, device, dict(params)))
+            self.pending.append(QueuedWrite(due, device, dict(params)))
         self.pending.sort(key=lambda write: write.due)
 
     # Rendering -------------------------------------------------------------------

@@ -12,7 +12,7 @@ class OfflineWrites(StrEnum):
     """What the cloud does with a write to an offline node.
 
     `queue` delivers it once the node reconnects, `drop` acknowledges it and never
-    delivers it, `reject` refuses it with HTTP 500 (error 102002).
+    delivers it, `reject` refuses it with error 102002 (HTTP 500 in the single-node form).
     """
 
     QUEUE = "queue"

@@ -365,7 +365,7 @@ class Cloud:
         fans: int = 0,
         sensors: int = 0,
     ) -> Account:
-        """Create (or reuse) an account and give it numbered devices of each kind."""
+        """Create (or reuse) an account and give it devices, numbered when several of a kind."""
         try:
             account = self.account(email)
         except KeyError:
@@ -387,7 +387,7 @@ class Cloud:
         return account
 
     def seed_demo(self) -> Account:
-        """Create the demo account: two LIV hubs and one device of each standard kind."""
+        """Create the demo account: two LIV hubs, a lightbulb, a switch, an outlet, a fan and a sensor."""
         account = self.seed(thermacell=0, lights=1, switches=1, fans=1, sensors=1)
         self.add_node("thermacell", account.email, name="Patio")
         self.add_node("thermacell", account.email, name="Back Yard")

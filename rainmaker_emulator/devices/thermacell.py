@@ -32,11 +32,12 @@ class ThermacellHub(DeviceKind):
     """A Thermacell LIV hub, with the quirks reported against real hubs.
 
     `Enable Repellers` moves `System Status` 1 → 2 (warming up) → 3 (protected);
-    `Power` mirrors it. `Refill Life` drains while the hub runs at the rate of the
-    cartridge last set by `Refill Reset`; `System Runtime` counts tenths of an hour
-    of the current session. `Error` always carries the benign bit 0x01000000, adds
-    0x08 while warming up and latches 0x40 once protected (firmware 5.4.x). Writing
-    `LED Saturation` is refused and knocks the hub offline for a while.
+    `Power` mirrors it. `Refill Life` drains while the hub protects (not while it
+    warms up) at the rate of the cartridge last set by `Refill Reset`; `System
+    Runtime` counts tenths of an hour of the current session. `Error` always
+    carries the benign bit 0x01000000, adds 0x08 while warming up and latches 0x40
+    once protected (firmware 5.4.x). Writing `LED Saturation` is refused and knocks
+    the hub offline for a while.
     """
 
     kind = "thermacell"

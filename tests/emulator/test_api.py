@@ -1,4 +1,4 @@
-"""The emulator's public API: shapes, error bodies and codes as the reference lists them."""
+"""The emulator's public API: shapes, error bodies and codes as the real cloud sends them."""
 
 import asyncio
 

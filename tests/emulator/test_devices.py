@@ -177,7 +177,7 @@ def test_value_checks() -> None:
 
 
 def test_demo_seed(cloud: Cloud) -> None:
-    """The demo account has two hubs and one device of each standard kind."""
+    """The demo account has two hubs, a lightbulb, a switch, an outlet, a fan and a sensor."""
     account = cloud.seed_demo()
     kinds = sorted(cloud.nodes[node_id].kind.kind for node_id in account.node_ids)
     assert kinds == [
