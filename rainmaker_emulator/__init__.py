@@ -2,6 +2,7 @@
 
 from .admin_client import AdminError, EmulatorAdmin
 from .devices import KINDS
+from .nodes import Role
 from .server import EmulatorServer, create_app
 from .settings import IdFields, OfflineWrites, RetryAfter, Settings, UnauthorizedBody
 from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud
@@ -17,6 +18,7 @@ __all__ = [
     "IdFields",
     "OfflineWrites",
     "RetryAfter",
+    "Role",
     "Settings",
     "UnauthorizedBody",
     "create_app",

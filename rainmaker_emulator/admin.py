@@ -8,6 +8,7 @@ from aiohttp import web
 import orjson
 
 from .api import json_response
+from .nodes import Role
 from .settings import IdFields, OfflineWrites, RetryAfter, UnauthorizedBody
 from .state import Cloud, ServerRateLimit
 
@@ -466,14 +467,13 @@ class AdminApi:
         return json_response({"verbatim": node.raw_entry is not None})
 
     async def share(self, request: web.Request) -> web.Response:
-        """Share a node with another account."""
+        """Share a node with another account, as `secondary` unless `role` says otherwise."""
         body = await _body(request)
+        role = _mode(Role, body.get("role", Role.SECONDARY))
+        if role is None:
+            return _error("role must be 'primary' or 'secondary'")
         try:
-            self.cloud.share(
-                request.match_info["node_id"],
-                str(body["email"]),
-                str(body.get("role", "secondary")),
-            )
+            self.cloud.share(request.match_info["node_id"], str(body["email"]), role)
         except KeyError as err:
             return _error(str(err), 404)
         return json_response({"shared": True})

@@ -9,6 +9,7 @@ view of its nodes, which hands each one out simulated up to now.
 from collections.abc import Callable, Iterator, Mapping
 import copy
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 from .settings import IdFields, Settings
@@ -23,6 +24,13 @@ TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
 }
+
+
+class Role(StrEnum):
+    """What a user is to a node: its owner (`primary`) or someone it is shared with."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
 
 
 class DeviceBehaviour(Protocol):
@@ -122,7 +130,7 @@ class EmulatedNode:
     reported: dict[str, dict[str, Any]]
     settings: Settings
     sim: dict[str, Any] = field(default_factory=dict)
-    users: dict[str, str] = field(default_factory=dict)
+    users: dict[str, Role] = field(default_factory=dict)
     online: bool = True
     connectivity_ts: int = 0
     offline_until: float | None = None
@@ -260,7 +268,7 @@ class EmulatedNode:
         id_fields: IdFields = IdFields.BOTH,
     ) -> dict[str, Any]:
         """Return one entry of `node_details` as `user` sees it, with the ids asked for."""
-        role = self.users.get(user, "primary")
+        role = self.users.get(user, Role.PRIMARY)
         item: dict[str, Any] = {}
         if id_fields in (IdFields.BOTH, IdFields.ID):
             item["id"] = self.node_id
@@ -268,7 +276,7 @@ class EmulatedNode:
             item["node_id"] = self.node_id
         item |= {
             "role": role,
-            "primary": role == "primary",
+            "primary": role == Role.PRIMARY,
             "is_matter": False,
             "metadata": {},
         }

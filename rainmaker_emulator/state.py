@@ -15,7 +15,7 @@ import uuid
 
 from .clock import SimClock
 from .devices import DEVICE_SECRET_TYPES, KINDS, Built
-from .nodes import EmulatedNode, Nodes
+from .nodes import EmulatedNode, Nodes, Role
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
@@ -253,7 +253,7 @@ class Cloud:
             connectivity_ts=int(now * 1000),
             time=now,
         )
-        node.users[account.email] = "primary"
+        node.users[account.email] = Role.PRIMARY
         account.node_ids.add(node_id)
         self._nodes[node_id] = node
         for email in shared_with or []:
@@ -274,7 +274,7 @@ class Cloud:
             if email in self.accounts:
                 self.accounts[email].node_ids.discard(node_id)
 
-    def share(self, node_id: str, email: str, role: str = "secondary") -> None:
+    def share(self, node_id: str, email: str, role: Role = Role.SECONDARY) -> None:
         """Give another account access to a node."""
         account = self.account(email)
         self._nodes[node_id].users[account.email] = role
