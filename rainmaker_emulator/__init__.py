@@ -1,8 +1,10 @@
 """A local emulator of the ESP RainMaker cloud (user REST API) for tests, demos and benchmarks."""
 
 from .admin_client import AdminError, EmulatorAdmin
-from .devices import KINDS, Settings
+from .devices import KINDS
+from .nodes import Role
 from .server import EmulatorServer, create_app
+from .settings import IdFields, OfflineWrites, RetryAfter, Settings, UnauthorizedBody
 from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud
 
 __all__ = [
@@ -13,6 +15,11 @@ __all__ = [
     "Cloud",
     "EmulatorAdmin",
     "EmulatorServer",
+    "IdFields",
+    "OfflineWrites",
+    "RetryAfter",
+    "Role",
     "Settings",
+    "UnauthorizedBody",
     "create_app",
 ]

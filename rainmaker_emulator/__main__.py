@@ -6,8 +6,8 @@ import contextlib
 import signal
 import sys
 
-from .devices import Settings
 from .server import EmulatorServer
+from .settings import Settings
 from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud
 
 

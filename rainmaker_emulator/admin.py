@@ -1,12 +1,15 @@
 """The admin API under `/_emulator/` (loopback only) that tests, the demo and benchmarks use."""
 
 from dataclasses import asdict
+from enum import StrEnum
 from typing import Any
 
 from aiohttp import web
 import orjson
 
 from .api import json_response
+from .nodes import Role
+from .settings import IdFields, OfflineWrites, RetryAfter, UnauthorizedBody
 from .state import Cloud, ServerRateLimit
 
 SETTINGS_FIELDS = {
@@ -32,6 +35,14 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 def _error(message: str, status: int = 400) -> web.Response:
     return json_response({"error": message}, status)
+
+
+def _mode[M: StrEnum](modes: type[M], value: Any) -> M | None:
+    """Return the mode spelled `value`, or None if there is no such mode."""
+    try:
+        return modes(value)
+    except ValueError:
+        return None
 
 
 class AdminApi:
@@ -154,8 +165,11 @@ class AdminApi:
             if key in SETTINGS_FIELDS:
                 attribute, scale = SETTINGS_FIELDS[key]
                 setattr(cloud.settings, attribute, float(value) / scale)
-            elif key == "offline_writes" and value in ("queue", "drop", "reject"):
-                cloud.settings.offline_writes = value
+            elif (
+                key == "offline_writes"
+                and (offline_writes := _mode(OfflineWrites, value)) is not None
+            ):
+                cloud.settings.offline_writes = offline_writes
             elif key == "token_ttl_s":
                 cloud.tokens.access_ttl = float(value)
             elif key == "refresh_ttl_s":
@@ -164,10 +178,15 @@ class AdminApi:
                 cloud.page_size = int(value)
             elif key == "latency_ms":
                 cloud.latency = float(value) / 1000
-            elif key == "unauthorized_body" and value in ("message", "status"):
-                cloud.unauthorized_body = value
-            elif key == "id_fields" and value in ("both", "id", "node_id"):
-                cloud.id_fields = value
+            elif (
+                key == "unauthorized_body"
+                and (unauthorized_body := _mode(UnauthorizedBody, value)) is not None
+            ):
+                cloud.unauthorized_body = unauthorized_body
+            elif (
+                key == "id_fields" and (id_fields := _mode(IdFields, value)) is not None
+            ):
+                cloud.id_fields = id_fields
             elif key in (
                 "accept_bearer",
                 "bulk_207",
@@ -192,12 +211,13 @@ class AdminApi:
         """Throttle API requests with a server-side token bucket (429 beyond it)."""
         body = await _body(request)
         retry_after = body.get("retry_after")
-        if retry_after not in (None, "seconds", "date"):
+        mode = None if retry_after is None else _mode(RetryAfter, retry_after)
+        if retry_after is not None and mode is None:
             return _error("retry_after must be null, 'seconds' or 'date'")
         self.cloud.rate_limit = ServerRateLimit(
             rate=float(body.get("rate", 10)),
             burst=int(body.get("burst", 20)),
-            retry_after=retry_after,
+            retry_after=mode,
         )
         return json_response(
             {"rate": self.cloud.rate_limit.rate, "burst": self.cloud.rate_limit.burst}
@@ -294,7 +314,7 @@ class AdminApi:
         return json_response({"sessions": count})
 
     async def seed(self, request: web.Request) -> web.Response:
-        """Create an account with numbered devices (or add them to an existing one)."""
+        """Create an account with devices of each kind asked for (or add them to an existing one)."""
         body = await _body(request)
         counts = {
             k: int(body.get(k, 0))
@@ -447,14 +467,13 @@ class AdminApi:
         return json_response({"verbatim": node.raw_entry is not None})
 
     async def share(self, request: web.Request) -> web.Response:
-        """Share a node with another account."""
+        """Share a node with another account, as `secondary` unless `role` says otherwise."""
         body = await _body(request)
+        role = _mode(Role, body.get("role", Role.SECONDARY))
+        if role is None:
+            return _error("role must be 'primary' or 'secondary'")
         try:
-            self.cloud.share(
-                request.match_info["node_id"],
-                str(body["email"]),
-                str(body.get("role", "secondary")),
-            )
+            self.cloud.share(request.match_info["node_id"], str(body["email"]), role)
         except KeyError as err:
             return _error(str(err), 404)
         return json_response({"shared": True})

@@ -1,4 +1,4 @@
-"""A small HTTP client for the admin API, used by tests, the demo, the E2E test and benchmarks."""
+"""A small HTTP client for the admin API, used by the tests and the benchmark."""
 
 from typing import Any
 
@@ -131,7 +131,7 @@ class EmulatorAdmin:
         )
 
     async def seed(self, email: str, password: str, **counts: int) -> dict[str, Any]:
-        """Create an account with numbered devices (thermacell, lights, switches, fans, sensors)."""
+        """Create an account with devices (counts of thermacell, lights, switches, fans, sensors)."""
         result: dict[str, Any] = await self._call(
             "POST", "/seed", {"email": email, "password": password, **counts}
         )

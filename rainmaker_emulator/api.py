@@ -1,10 +1,17 @@
-"""The public RainMaker REST API, as described in `rainmaker-api.md`."""
+"""The public RainMaker REST API, the user endpoints that clients call.
+
+Paths, answer shapes, error codes and descriptions follow Espressif's public
+sources: the esp-rainmaker-cli, the RainMaker phone apps and the API's Swagger
+description.
+"""
 
 from typing import Any
 
 from aiohttp import web
 import orjson
 
+from .nodes import EmulatedNode
+from .settings import OfflineWrites, UnauthorizedBody
 from .state import Account, Cloud
 from .tokens import Session
 
@@ -210,7 +217,7 @@ class PublicApi:
             token = token.removeprefix("Bearer ")
         session = self.cloud.tokens.verify(token) if token else None
         if session is None or session.email not in self.cloud.accounts:
-            if self.cloud.unauthorized_body == "status":
+            if self.cloud.unauthorized_body == UnauthorizedBody.STATUS:
                 return json_response(
                     {"status": "failure", "description": "Unauthorized"}, 401
                 )
@@ -253,14 +260,17 @@ class PublicApi:
             {"user_id": account.user_id, "user_name": account.email, "mfa": account.mfa}
         )
 
-    def _owned(self, request: web.Request, session: Session) -> str | web.Response:
+    def _owned(
+        self, request: web.Request, session: Session
+    ) -> EmulatedNode | web.Response:
+        """Return the node the query names, if the caller has it, simulated up to now."""
         node_id = _node_id(request)
         if not node_id:
             return self._failure(NODE_ID_MISSING)
         node = self.cloud.nodes.get(node_id)
         if node is None or session.email not in node.users:
             return self._failure(NODE_NOT_OWNED)
-        return node_id
+        return node
 
     async def list_nodes(self, request: web.Request) -> web.Response:
         """Return the node listing, with optional details, paged by `start_id`/`next_id`."""
@@ -273,14 +283,13 @@ class PublicApi:
             "params": _flag(request, "params", True),
         }
         if "node_id" in request.query or "nodeid" in request.query:
-            owned = self._owned(request, session)
-            if isinstance(owned, web.Response):
-                return owned
-            node = self.cloud.node(owned)
-            placeholder = f"\x00verbatim:{owned}"
+            node = self._owned(request, session)
+            if isinstance(node, web.Response):
+                return node
+            placeholder = f"\x00verbatim:{node.node_id}"
             return _with_verbatim_entries(
                 {
-                    "nodes": [owned],
+                    "nodes": [node.node_id],
                     "node_details": [
                         placeholder
                         if node.raw_entry is not None
@@ -310,7 +319,7 @@ class PublicApi:
             self.cloud.config_pages += flags["config"]
             details: list[Any] = []
             for node_id in ids:
-                node = self.cloud.node(node_id)
+                node = self.cloud.nodes[node_id]
                 if node.raw_entry is not None:
                     placeholder = f"\x00verbatim:{node_id}"
                     verbatim[placeholder] = node.raw_entry
@@ -326,14 +335,11 @@ class PublicApi:
             answer["next_id"] = next_id
         return _with_verbatim_entries(answer, verbatim)
 
-    async def _one(self, request: web.Request) -> Any:
+    async def _one(self, request: web.Request) -> EmulatedNode | web.Response:
         session = self._session(request)
         if isinstance(session, web.Response):
             return session
-        owned = self._owned(request, session)
-        if isinstance(owned, web.Response):
-            return owned
-        return self.cloud.node(owned)
+        return self._owned(request, session)
 
     async def node_config(self, request: web.Request) -> web.Response:
         """One node's config."""
@@ -389,7 +395,7 @@ class PublicApi:
             if node is None or session.email not in node.users:
                 code, description = NODE_NOT_OWNED
             else:
-                code, description = self._write(node_id, item.get("payload"))
+                code, description = self._write(node, item.get("payload"))
             if code is None:
                 results.append(
                     {
@@ -412,9 +418,8 @@ class PublicApi:
         mixed = len({result["status"] for result in results}) > 1
         return json_response(results, 207 if mixed and self.cloud.bulk_207 else 200)
 
-    def _write(self, node_id: str, payload: Any) -> tuple[int | None, str]:
+    def _write(self, node: EmulatedNode, payload: Any) -> tuple[int | None, str]:
         """Validate and queue one node's write; return (error code, description)."""
-        node = self.cloud.node(node_id)
         now = self.cloud.clock.now()
         reason = node.check_write(payload)
         if reason is not None:
@@ -423,9 +428,9 @@ class PublicApi:
             return INVALID_REQUEST[0], reason
         if not node.online:
             policy = self.cloud.settings.offline_writes
-            if policy == "reject":
+            if policy == OfflineWrites.REJECT:
                 return UPDATE_FAILED[0], "Node is offline"
-            if policy == "drop":
+            if policy == OfflineWrites.DROP:
                 return None, "Successfully set params"
         node.accept_write(payload, now)
         return None, "Successfully set params"

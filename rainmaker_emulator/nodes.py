@@ -1,16 +1,18 @@
-"""One emulated node: configuration, reported state, pending writes and connectivity.
+"""Emulated nodes: configuration, reported state, queued writes and connectivity.
 
 The cloud acknowledges a write at once, but the node reports the new values only
 after the apply delay, and only while it is online: until then `GET` answers the
-old (reported) values, as the real cloud does.
+old (reported) values, as the real cloud does. `Nodes` is the cloud's read-only
+view of its nodes, which hands each one out simulated up to now.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, Protocol
 
-from .devices import DeviceKind, Settings
+from .settings import IdFields, Settings
 
 WRITE_HISTORY = 20
 
@@ -24,8 +26,41 @@ TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+class Role(StrEnum):
+    """What a user is to a node: its owner (`primary`) or someone it is shared with."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+
+class DeviceBehaviour(Protocol):
+    """What a node needs of its device kind: extra validation and behaviour."""
+
+    kind: str
+
+    def refuse(self, device: str, params: dict[str, Any]) -> str | None:
+        """Return a reason this device refuses an otherwise valid write, or None."""
+
+    def apply(
+        self, node: "EmulatedNode", device: str, params: dict[str, Any], now: float
+    ) -> None:
+        """Apply a write that reached the device."""
+
+    def simulate(self, node: "EmulatedNode", start: float, end: float) -> None:
+        """Evolve continuous state from `start` to `end`."""
+
+    def next_event(self, node: "EmulatedNode") -> float | None:
+        """When the device next changes on its own, if it will."""
+
+    def fire_event(self, node: "EmulatedNode", now: float) -> None:
+        """Handle the change announced by `next_event`."""
+
+    def on_boot(self, node: "EmulatedNode", now: float) -> None:
+        """React to the node coming back from a reboot."""
+
+
 @dataclass(slots=True)
-class PendingWrite:
+class QueuedWrite:
     """A write the cloud accepted that has not reached the device yet."""
 
     due: float
@@ -90,16 +125,16 @@ class EmulatedNode:
     """A node with reported and desired state, simulated lazily up to `now`."""
 
     node_id: str
-    kind: DeviceKind
+    kind: DeviceBehaviour
     config: Any
     reported: dict[str, dict[str, Any]]
     settings: Settings
     sim: dict[str, Any] = field(default_factory=dict)
-    users: dict[str, str] = field(default_factory=dict)
+    users: dict[str, Role] = field(default_factory=dict)
     online: bool = True
     connectivity_ts: int = 0
     offline_until: float | None = None
-    pending: list[PendingWrite] = field(default_factory=list)
+    pending: list[QueuedWrite] = field(default_factory=list)
     writes: list[dict[str, Any]] = field(default_factory=list)
     quirks: dict[str, Any] = field(default_factory=dict)
     specs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -209,7 +244,7 @@ class EmulatedNode:
         del self.writes[:-WRITE_HISTORY]
         due = now + self.settings.apply_delay
         for device, params in payload.items():
-            self.pending.append(PendingWrite(due, device, dict(params)))
+            self.pending.append(QueuedWrite(due, device, dict(params)))
         self.pending.sort(key=lambda write: write.due)
 
     # Rendering -------------------------------------------------------------------
@@ -230,22 +265,18 @@ class EmulatedNode:
         status: bool = True,
         config: bool = True,
         params: bool = True,
-        id_fields: str = "both",
+        id_fields: IdFields = IdFields.BOTH,
     ) -> dict[str, Any]:
-        """Return one entry of `node_details` as `user` sees it.
-
-        `id_fields` picks the id spelling: `id` (official clients), `node_id` (newer
-        SDKs) or both, as the real cloud sends.
-        """
-        role = self.users.get(user, "primary")
+        """Return one entry of `node_details` as `user` sees it, with the ids asked for."""
+        role = self.users.get(user, Role.PRIMARY)
         item: dict[str, Any] = {}
-        if id_fields in ("both", "id"):
+        if id_fields in (IdFields.BOTH, IdFields.ID):
             item["id"] = self.node_id
-        if id_fields in ("both", "node_id"):
+        if id_fields in (IdFields.BOTH, IdFields.NODE_ID):
             item["node_id"] = self.node_id
         item |= {
             "role": role,
-            "primary": role == "primary",
+            "primary": role == Role.PRIMARY,
             "is_matter": False,
             "metadata": {},
         }
@@ -274,3 +305,37 @@ class EmulatedNode:
             "sim": self.sim,
             "config": self.config,
         }
+
+
+class Nodes(Mapping[str, EmulatedNode]):
+    """The cloud's nodes by id, read-only; every node it hands out is simulated up to now.
+
+    `nodes[node_id]`, `get`, `values` and `items` bring each node they return up to
+    the clock's now, as the API does before answering; iterating the ids, counting
+    them and testing membership run no simulation.
+    """
+
+    def __init__(
+        self, nodes: Mapping[str, EmulatedNode], now: Callable[[], float]
+    ) -> None:
+        """View `nodes`, simulating them up to `now()`."""
+        self._nodes = nodes
+        self._now = now
+
+    def __getitem__(self, node_id: str) -> EmulatedNode:
+        """Return a node, simulated up to now."""
+        node = self._nodes[node_id]
+        node.advance(self._now())
+        return node
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate the node ids, in the order the nodes were added."""
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        """Count the nodes."""
+        return len(self._nodes)
+
+    def __contains__(self, node_id: object) -> bool:
+        """Whether a node of this id exists (without simulating it)."""
+        return node_id in self._nodes

@@ -114,7 +114,7 @@ def create_app(cloud: Cloud) -> web.Application:
 
 
 class EmulatorServer:
-    """Run the emulator in the current event loop on a loopback port.
+    """Run the emulator in the current event loop (on a loopback port by default).
 
     >>> async with EmulatorServer(Cloud()) as server:
     ...     print(server.url)

@@ -14,8 +14,9 @@ from typing import Any
 import uuid
 
 from .clock import SimClock
-from .devices import DEVICE_SECRET_TYPES, KINDS, Built, Settings
-from .nodes import EmulatedNode
+from .devices import DEVICE_SECRET_TYPES, KINDS, Built
+from .nodes import EmulatedNode, Nodes, Role
+from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
 DEFAULT_PAGE_SIZE = 10
@@ -82,7 +83,7 @@ class ServerRateLimit:
 
     rate: float
     burst: int
-    retry_after: str | None = None  # None | "seconds" | "date"
+    retry_after: RetryAfter | None = None
     tokens: float = 0.0
     updated: float = field(default_factory=time.monotonic)
     throttled: int = 0
@@ -106,9 +107,9 @@ class ServerRateLimit:
 
     def headers(self, wait: float) -> dict[str, str]:
         """Return the Retry-After header for a throttled request, if configured."""
-        if self.retry_after == "seconds":
+        if self.retry_after == RetryAfter.SECONDS:
             return {"Retry-After": str(max(1, math.ceil(wait)))}
-        if self.retry_after == "date":
+        if self.retry_after == RetryAfter.DATE:
             return {
                 "Retry-After": formatdate(time.time() + max(1.0, wait), usegmt=True)
             }
@@ -133,7 +134,9 @@ class Cloud:
         self.page_size = page_size
         self.rng = random.Random(seed)
         self.accounts: dict[str, Account] = {}
-        self.nodes: dict[str, EmulatedNode] = {}
+        # Changed only by add_node and remove_node; `nodes` is the view others read.
+        self._nodes: dict[str, EmulatedNode] = {}
+        self.nodes = Nodes(self._nodes, self.clock.now)
         self.stats: Counter[str] = Counter()
         self.config_pages = 0
         self.arrivals: deque[float] = deque(maxlen=100_000)
@@ -141,10 +144,10 @@ class Cloud:
         self._fault_ids = 0
         self.latency = 0.0
         self.rate_limit: ServerRateLimit | None = None
-        self.unauthorized_body = "message"  # or "status"
+        self.unauthorized_body = UnauthorizedBody.MESSAGE
         self.accept_bearer = False
         self.bulk_207 = False
-        self.id_fields = "both"  # or "id" / "node_id"
+        self.id_fields = IdFields.BOTH
         self.string_error_codes = False
         # Faulty paging: the last page's next_id leads back to the first page, and
         # a `total` that is not the number of nodes.
@@ -187,7 +190,7 @@ class Cloud:
         """Delete an account, its sessions and its access to nodes."""
         account = self.account(email)
         for node_id in list(account.node_ids):
-            self.nodes[node_id].users.pop(account.email, None)
+            self._nodes[node_id].users.pop(account.email, None)
         self.tokens.forget(account.email)
         del self.accounts[account.email]
 
@@ -250,33 +253,31 @@ class Cloud:
             connectivity_ts=int(now * 1000),
             time=now,
         )
-        node.users[account.email] = "primary"
+        node.users[account.email] = Role.PRIMARY
         account.node_ids.add(node_id)
-        self.nodes[node_id] = node
+        self._nodes[node_id] = node
         for email in shared_with or []:
             self.share(node_id, email)
         return node
 
     def node(self, node_id: str) -> EmulatedNode:
-        """Look a node up and bring its simulation up to now."""
+        """Look a node up, simulated up to now as `nodes[node_id]` returns it."""
         try:
-            node = self.nodes[node_id]
+            return self.nodes[node_id]
         except KeyError:
             raise KeyError(f"no node {node_id}") from None
-        node.advance(self.clock.now())
-        return node
 
     def remove_node(self, node_id: str) -> None:
         """Delete a node from the cloud and from every account."""
-        node = self.nodes.pop(node_id)
+        node = self._nodes.pop(node_id)
         for email in node.users:
             if email in self.accounts:
                 self.accounts[email].node_ids.discard(node_id)
 
-    def share(self, node_id: str, email: str, role: str = "secondary") -> None:
+    def share(self, node_id: str, email: str, role: Role = Role.SECONDARY) -> None:
         """Give another account access to a node."""
         account = self.account(email)
-        self.nodes[node_id].users[account.email] = role
+        self._nodes[node_id].users[account.email] = role
         account.node_ids.add(node_id)
 
     def visible(self, email: str) -> list[str]:
@@ -303,7 +304,7 @@ class Cloud:
         """
         found = [account.password for account in self.accounts.values()]
         found += self.tokens.issued
-        for node in self.nodes.values():
+        for node in self._nodes.values():
             reported = node.reported if isinstance(node.reported, dict) else {}
             for (device, name), spec in node.specs.items():
                 values = reported.get(device)
@@ -364,7 +365,7 @@ class Cloud:
         fans: int = 0,
         sensors: int = 0,
     ) -> Account:
-        """Create (or reuse) an account and give it numbered devices of each kind."""
+        """Create (or reuse) an account and give it devices, numbered when several of a kind."""
         try:
             account = self.account(email)
         except KeyError:
@@ -386,7 +387,7 @@ class Cloud:
         return account
 
     def seed_demo(self) -> Account:
-        """Create the demo account: two LIV hubs and one device of each standard kind."""
+        """Create the demo account: two LIV hubs, a lightbulb, a switch, an outlet, a fan and a sensor."""
         account = self.seed(thermacell=0, lights=1, switches=1, fans=1, sensors=1)
         self.add_node("thermacell", account.email, name="Patio")
         self.add_node("thermacell", account.email, name="Back Yard")

@@ -144,7 +144,7 @@ class TokenAuthority:
                 self._by_refresh.pop(session.refresh_token, None)
 
     def count(self, email: str) -> int:
-        """Count the sessions of an account that can still refresh."""
+        """Count the sessions of an account whose refresh token is not revoked."""
         return sum(
             1
             for s in self._sessions.values()

@@ -193,6 +193,8 @@ async def test_nodes(admin: EmulatorAdmin, cloud: Cloud, owner: str) -> None:
     await admin.add_account("friend@example.com", PASSWORD)
     await admin.share(node_id, "friend@example.com")
     assert cloud.nodes[node_id].users["friend@example.com"] == "secondary"
+    with pytest.raises(AdminError, match="role must be"):
+        await admin.share(node_id, "friend@example.com", "owner")
     seeded = await admin.seed("friend@example.com", PASSWORD, lights=2)
     assert len(seeded["nodes"]) == 3
     await admin.remove_node(node_id)

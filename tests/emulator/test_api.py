@@ -1,11 +1,11 @@
-"""The emulator's public API: shapes, error bodies and codes as the reference lists them."""
+"""The emulator's public API: shapes, error bodies and codes as the real cloud sends them."""
 
 import asyncio
 
 import aiohttp
 import pytest
 
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
+from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, OfflineWrites
 
 from .conftest import EMAIL, PASSWORD, Raw
 
@@ -356,7 +356,7 @@ async def test_offline_write_policies(raw: Raw, cloud: Cloud) -> None:
     assert cloud.node(node_id).reported["Switch"]["Power"] is True
 
     cloud.node(node_id).set_online(False, cloud.clock.now())
-    cloud.settings.offline_writes = "drop"
+    cloud.settings.offline_writes = OfflineWrites.DROP
     off = [{"node_id": node_id, "payload": {"Switch": {"Power": False}}}]
     _, results = await raw.call("PUT", "/v1/user/nodes/params", json=off)
     assert results[0]["status"] == "success"
@@ -365,7 +365,7 @@ async def test_offline_write_policies(raw: Raw, cloud: Cloud) -> None:
     assert cloud.node(node_id).reported["Switch"]["Power"] is True
 
     cloud.node(node_id).set_online(False, cloud.clock.now())
-    cloud.settings.offline_writes = "reject"
+    cloud.settings.offline_writes = OfflineWrites.REJECT
     status, body = await raw.call(
         "PUT",
         "/v1/user/nodes/params",

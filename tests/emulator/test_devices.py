@@ -99,6 +99,47 @@ def test_system_reboot(cloud: Cloud, owner: str) -> None:
     assert cloud.node(node.node_id).online is True
 
 
+def test_every_lookup_simulates_up_to_now(cloud: Cloud, owner: str) -> None:
+    """`node()`, `nodes[...]`, `get`, `values` and `items` hand out nodes simulated up to now."""
+    cloud.settings.reboot_offline = 10
+    node_id = cloud.add_node("switch", EMAIL).node_id
+    lookups = {
+        "node()": lambda: cloud.node(node_id),
+        "nodes[]": lambda: cloud.nodes[node_id],
+        "get": lambda: cloud.nodes.get(node_id),
+        "values": lambda: next(iter(cloud.nodes.values())),
+        "items": lambda: dict(cloud.nodes.items())[node_id],
+    }
+    for name, lookup in lookups.items():
+        cloud.node(node_id).accept_write(
+            {"System": {"Reboot": True}}, cloud.clock.now()
+        )
+        cloud.clock.advance(1)
+        assert lookup().online is False, name
+        cloud.clock.advance(10)
+        assert lookup().online is True, name
+
+
+def test_counting_and_iterating_nodes_simulates_nothing(
+    cloud: Cloud, owner: str
+) -> None:
+    """Ids, counts and membership leave the simulation alone; the mapping is read-only."""
+    node = cloud.add_node("switch", EMAIL)
+    other = cloud.add_node("fan", EMAIL)
+    start = node.time
+    cloud.clock.advance(60)
+    assert list(cloud.nodes) == [node.node_id, other.node_id]  # in the order added
+    assert len(cloud.nodes) == 2
+    assert max(cloud.nodes) == max(node.node_id, other.node_id)
+    assert node.node_id in cloud.nodes
+    assert "missing" not in cloud.nodes
+    assert node.time == start
+    with pytest.raises(TypeError):
+        cloud.nodes["new"] = node  # type: ignore[index]
+    cloud.remove_node(other.node_id)
+    assert list(cloud.nodes) == [node.node_id]
+
+
 def test_temperature_drifts(cloud: Cloud, owner: str) -> None:
     """The temperature follows a slow wave around a per-sensor base."""
     node = cloud.add_node("temperature-sensor", EMAIL)
@@ -136,7 +177,7 @@ def test_value_checks() -> None:
 
 
 def test_demo_seed(cloud: Cloud) -> None:
-    """The demo account has two hubs and one device of each standard kind."""
+    """The demo account has two hubs, a lightbulb, a switch, an outlet, a fan and a sensor."""
     account = cloud.seed_demo()
     kinds = sorted(cloud.nodes[node_id].kind.kind for node_id in account.node_ids)
     assert kinds == [

@@ -3,7 +3,7 @@
 import pytest
 
 from rainmaker_emulator import Cloud
-from rainmaker_emulator.devices import (
+from rainmaker_emulator.devices.thermacell import (
     STATUS_OFF,
     STATUS_PROTECTED,
     STATUS_WARMING,
@@ -43,6 +43,26 @@ def test_initial_state(cloud: Cloud, hub: str) -> None:
     assert hub_state["Power"] is False
     assert str(hub_state["Hub ID"]).startswith("TC")
     assert "Refill Reset" not in hub_state
+
+
+def test_standard_services(cloud: Cloud, hub: str) -> None:
+    """A hub publishes Time, Schedule and a System service that only reboots; no OTA."""
+    node = cloud.node(hub)
+    services = {
+        service["type"]: [spec["name"] for spec in service["params"]]
+        for service in node.config["services"]
+    }
+    assert services == {
+        "esp.service.time": ["TZ", "TZ-POSIX"],
+        "esp.service.schedule": ["Schedules"],
+        "esp.service.system": ["Reboot"],
+    }
+    assert {name: node.reported[name] for name in ("Time", "Schedule", "System")} == {
+        "Time": {"TZ": "America/New_York", "TZ-POSIX": "EST5EDT,M3.2.0,M11.1.0"},
+        "Schedule": {"Schedules": []},
+        "System": {"Reboot": False},
+    }
+    assert "OTA" not in node.reported
 
 
 def test_warm_up_then_protect(cloud: Cloud, hub: str) -> None:

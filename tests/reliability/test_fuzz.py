@@ -857,7 +857,7 @@ def writable(params: Any) -> Any:
     """Params whose devices' values are objects.
 
     The emulator can only apply a write to a device whose reported params are an
-    object (rainmaker_emulator/devices.py assigns into them).
+    object (rainmaker_emulator/devices/base.py assigns into them).
     """
     if not isinstance(params, dict):
         return params

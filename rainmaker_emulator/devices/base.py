@@ -1,0 +1,207 @@
+"""What every device kind shares: config builders, standard services and base behaviour."""
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+import random
+import string
+from typing import Any
+
+from rainmaker_emulator.nodes import EmulatedNode
+
+RW = ["read", "write"]
+READ = ["read"]
+SECRET_ALPHABET = string.ascii_letters + string.digits
+# Param types whose values are credentials a device holds.
+DEVICE_SECRET_TYPES = frozenset({"esp.param.local_control_pop", "esp.param.user-token"})
+
+# Standard services to keep, each with the names of the params to keep (None: all).
+type ServiceSelection = Mapping[str, Collection[str] | None]
+
+
+def param(
+    name: str,
+    param_type: str,
+    data_type: str,
+    properties: list[str],
+    **extra: Any,
+) -> dict[str, Any]:
+    """Build one param entry of a node config."""
+    return {
+        "name": name,
+        "type": param_type,
+        "data_type": data_type,
+        "properties": properties,
+        **extra,
+    }
+
+
+def bounds(low: float, high: float, step: float | None = None) -> dict[str, float]:
+    """Build a bounds object."""
+    return {"min": low, "max": high} | ({"step": step} if step is not None else {})
+
+
+def standard_services(only: ServiceSelection | None = None) -> list[dict[str, Any]]:
+    """Return OTA, Time, Schedule and System as the RainMaker SDK adds them, or `only` some."""
+    services: list[dict[str, Any]] = [
+        {
+            "name": "OTA",
+            "type": "esp.service.ota",
+            "params": [
+                param("URL", "esp.param.ota_url", "string", ["write"]),
+                param("Status", "esp.param.ota_status", "string", READ),
+                param("Info", "esp.param.ota_info", "string", READ),
+            ],
+        },
+        {
+            "name": "Time",
+            "type": "esp.service.time",
+            "params": [
+                param("TZ", "esp.param.tz", "string", RW),
+                param("TZ-POSIX", "esp.param.tz_posix", "string", RW),
+            ],
+        },
+        {
+            "name": "Schedule",
+            "type": "esp.service.schedule",
+            "params": [
+                param(
+                    "Schedules",
+                    "esp.param.schedules",
+                    "array",
+                    RW,
+                    bounds={"max": 10},
+                )
+            ],
+        },
+        {
+            "name": "System",
+            "type": "esp.service.system",
+            "params": [
+                param("Reboot", "esp.param.reboot", "bool", RW),
+                param("Factory-Reset", "esp.param.factory-reset", "bool", RW),
+                param("Wi-Fi-Reset", "esp.param.wifi-reset", "bool", RW),
+            ],
+        },
+    ]
+    if only is None:
+        return services
+    kept = []
+    for service in services:
+        if (name := service["name"]) in only:
+            specs = [
+                spec for spec in service["params"] if _kept(only, name, spec["name"])
+            ]
+            kept.append(service | {"params": specs})
+    return kept
+
+
+def _kept(only: ServiceSelection, service: str, name: str) -> bool:
+    """Whether a selection keeps one param of a service it keeps."""
+    names = only[service]
+    return names is None or name in names
+
+
+def local_control_service() -> dict[str, Any]:
+    """Return ESP Local Control: the proof of possession apps use on the LAN, its scheme."""
+    return {
+        "name": "Local Control",
+        "type": "esp.service.local_control",
+        "params": [
+            param("POP", "esp.param.local_control_pop", "string", READ),
+            param("Type", "esp.param.local_control_type", "int", READ),
+        ],
+    }
+
+
+def matter_controller_service() -> dict[str, Any]:
+    """Return a Matter controller's link to the cloud (`UserToken`: a refresh token)."""
+    return {
+        "name": "MatterCTL",
+        "type": "esp.service.matter-controller",
+        "params": [
+            param("BaseURL", "esp.param.base-url", "string", RW),
+            param("UserToken", "esp.param.user-token", "string", ["write"]),
+            param("RMakerGroupID", "esp.param.rmaker-group-id", "string", RW),
+        ],
+    }
+
+
+def device_secret(node_id: str, what: str, length: int) -> str:
+    """Return a secret a node holds, random but the same for the same node.
+
+    Drawn from a generator of its own, so that adding one does not change the node
+    ids and serial numbers the emulator's main generator hands out.
+    """
+    rng = random.Random(f"{node_id}/{what}")
+    return "".join(rng.choice(SECRET_ALPHABET) for _ in range(length))
+
+
+def standard_service_params(
+    only: ServiceSelection | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Return the values the standard services report, or `only` some of them."""
+    values: dict[str, dict[str, Any]] = {
+        "OTA": {"Status": "", "Info": ""},
+        "Time": {"TZ": "Europe/Amsterdam", "TZ-POSIX": "CET-1CEST,M3.5.0,M10.5.0/3"},
+        "Schedule": {"Schedules": []},
+        "System": {"Reboot": False, "Factory-Reset": False, "Wi-Fi-Reset": False},
+    }
+    if only is None:
+        return values
+    return {
+        service: {
+            name: value for name, value in params.items() if _kept(only, service, name)
+        }
+        for service, params in values.items()
+        if service in only
+    }
+
+
+@dataclass(slots=True)
+class Built:
+    """What a device kind builds for a new node."""
+
+    config: dict[str, Any]
+    params: dict[str, dict[str, Any]]
+    sim: dict[str, Any] = field(default_factory=dict)
+
+
+class DeviceKind:
+    """A kind of device: builds nodes and, as their `DeviceBehaviour`, lets writes become reported values."""
+
+    kind: str = ""
+    device_name: str = ""
+
+    def build(self, node_id: str, name: str, rng: random.Random) -> Built:
+        """Build a new node's config and initial params."""
+        raise NotImplementedError
+
+    def refuse(self, device: str, params: dict[str, Any]) -> str | None:
+        """Return a reason this device refuses an otherwise valid write, or None."""
+        return None
+
+    def apply(
+        self, node: EmulatedNode, device: str, params: dict[str, Any], now: float
+    ) -> None:
+        """Apply a write that reached the device: readable params become reported."""
+        specs = node.specs
+        reported = node.reported.setdefault(device, {})
+        for name, value in params.items():
+            spec = specs.get((device, name))
+            if spec is not None and "read" in spec.get("properties", []):
+                reported[name] = value
+        if device == "System" and params.get("Reboot") is True:
+            node.go_offline(now, now + node.settings.reboot_offline)
+
+    def simulate(self, node: EmulatedNode, start: float, end: float) -> None:
+        """Evolve continuous state from `start` to `end`."""
+
+    def next_event(self, node: EmulatedNode) -> float | None:
+        """When the device next changes on its own, if it will."""
+        return None
+
+    def fire_event(self, node: EmulatedNode, now: float) -> None:
+        """Handle the change announced by `next_event`."""
+
+    def on_boot(self, node: EmulatedNode, now: float) -> None:
+        """React to the node coming back from a reboot."""
