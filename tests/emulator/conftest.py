@@ -5,7 +5,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from rainmaker_emulator import Cloud, EmulatorServer
+from rainmaker_emulator import Cloud, EmulatorServer, Endpoint
 
 EMAIL = "owner@example.com"
 PASSWORD = "owner-pass-123"
@@ -24,7 +24,7 @@ class Raw:
     ) -> dict[str, Any]:
         status, body = await self.call(
             "POST",
-            "/v1/login2",
+            Endpoint.LOGIN.path,
             json={"user_name": email, "password": password},
             auth=False,
         )

@@ -9,6 +9,7 @@ from rainmaker_emulator import (
     Cloud,
     EmulatorAdmin,
     EmulatorServer,
+    Endpoint,
     create_app,
 )
 from rainmaker_emulator.server import cloud_middleware
@@ -19,14 +20,14 @@ from .conftest import EMAIL, PASSWORD, Raw
 async def test_stats_count_api_requests_only(raw: Raw, admin: EmulatorAdmin) -> None:
     """Requests are counted per method and path; admin calls are not counted."""
     await admin.reset_stats()
-    await raw.call("GET", "/v1/user/nodes")
+    await raw.call("GET", Endpoint.NODES.path)
     await raw.call("GET", "/v1/user/nodes?node_details=true")
     await raw.call("GET", "/v1/user/nodes?node_details=true&config=false")
-    await raw.call("GET", "/v1/user2")
+    await raw.call("GET", Endpoint.USER.path)
     await admin.stats()
     assert await admin.stats() == {
         "total": 4,
-        "requests": {"GET /v1/user/nodes": 3, "GET /v1/user2": 1},
+        "requests": {Endpoint.NODES: 3, Endpoint.USER: 1},
         "config_pages": 1,
     }
     arrivals = await admin.arrivals()
@@ -46,50 +47,50 @@ async def test_fault_rules(
         times=2,
     )
     assert rule["times"] == 2
-    assert (await raw.call("GET", "/v1/user/nodes"))[0] == 503
-    assert (await raw.call("GET", "/v1/user2"))[0] == 200
-    assert (await raw.call("GET", "/v1/user/nodes/params", params={"node_id": "x"}))[
+    assert (await raw.call("GET", Endpoint.NODES.path))[0] == 503
+    assert (await raw.call("GET", Endpoint.USER.path))[0] == 200
+    assert (await raw.call("GET", Endpoint.SET_PARAMS.path, params={"node_id": "x"}))[
         0
     ] == 503
-    assert (await raw.call("GET", "/v1/user/nodes"))[0] == 200
+    assert (await raw.call("GET", Endpoint.NODES.path))[0] == 200
 
     await admin.add_fault(
-        path="/v1/user2",
+        path=Endpoint.USER.path,
         status=502,
         body="<html><body>502 Bad Gateway</body></html>",
         headers={"X-Test": "1"},
     )
-    async with session.get(raw.url + "/v1/user2") as response:
+    async with session.get(raw.url + Endpoint.USER.path) as response:
         assert response.status == 502
         assert response.content_type == "text/html"
         assert response.headers["X-Test"] == "1"
     assert len(await admin._call("GET", "/faults")) == 1
     await admin.clear_faults()
-    assert (await raw.call("GET", "/v1/user2"))[0] == 200
+    assert (await raw.call("GET", Endpoint.USER.path))[0] == 200
 
 
 async def test_fault_kinds(
     raw: Raw, admin: EmulatorAdmin, session: aiohttp.ClientSession
 ) -> None:
     """Malformed JSON, plain text, an empty body, a delay and a dropped connection."""
-    await admin.add_fault(path="/v1/user2", malformed=True, times=1)
+    await admin.add_fault(path=Endpoint.USER.path, malformed=True, times=1)
     async with session.get(
-        raw.url + "/v1/user2", headers={"Authorization": raw.token or ""}
+        raw.url + Endpoint.USER.path, headers={"Authorization": raw.token or ""}
     ) as response:
         assert response.status == 200
         with pytest.raises(ValueError, match="unexpected|Expecting|EOF|char"):
             await response.json()
-    await admin.add_fault(path="/v1/user2", status=500, body="oops", times=1)
-    async with session.get(raw.url + "/v1/user2") as response:
+    await admin.add_fault(path=Endpoint.USER.path, status=500, body="oops", times=1)
+    async with session.get(raw.url + Endpoint.USER.path) as response:
         assert (response.status, await response.text()) == (500, "oops")
-    await admin.add_fault(path="/v1/user2", status=204, times=1)
-    async with session.get(raw.url + "/v1/user2") as response:
+    await admin.add_fault(path=Endpoint.USER.path, status=204, times=1)
+    async with session.get(raw.url + Endpoint.USER.path) as response:
         assert response.status == 204
-    await admin.add_fault(path="/v1/user2", delay_ms=1, times=1)
-    assert (await raw.call("GET", "/v1/user2"))[0] == 200
-    await admin.add_fault(path="/v1/user2", drop_connection=True, times=1)
+    await admin.add_fault(path=Endpoint.USER.path, delay_ms=1, times=1)
+    assert (await raw.call("GET", Endpoint.USER.path))[0] == 200
+    await admin.add_fault(path=Endpoint.USER.path, drop_connection=True, times=1)
     with pytest.raises(aiohttp.ClientError):
-        async with session.get(raw.url + "/v1/user2") as response:
+        async with session.get(raw.url + Endpoint.USER.path) as response:
             await response.read()
 
 
@@ -270,7 +271,7 @@ async def test_server_lifecycle(socket_enabled: None) -> None:
     assert server.port > 0
     async with (
         aiohttp.ClientSession() as session,
-        session.get(server.url + "/apiversions") as response,
+        session.get(server.url + Endpoint.API_VERSIONS.path) as response,
     ):
         assert response.status == 200
     await server.stop()

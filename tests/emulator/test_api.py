@@ -5,16 +5,22 @@ import asyncio
 import aiohttp
 import pytest
 
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, OfflineWrites
+from rainmaker_emulator import (
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Endpoint,
+    OfflineWrites,
+)
 
 from .conftest import EMAIL, PASSWORD, Raw
 
 
 async def test_unversioned_endpoints(raw: Raw) -> None:
     """API versions and the MQTT host need no token."""
-    status, body = await raw.call("GET", "/apiversions", auth=False)
+    status, body = await raw.call("GET", Endpoint.API_VERSIONS.path, auth=False)
     assert (status, body["supported_versions"]) == (200, ["v1"])
-    status, body = await raw.call("GET", "/mqtt_host", auth=False)
+    status, body = await raw.call("GET", Endpoint.MQTT_HOST.path, auth=False)
     assert status == 200
     assert "mqtt_host" in body
 
@@ -43,7 +49,7 @@ async def test_login_shape(raw: Raw, cloud: Cloud) -> None:
 )
 async def test_login_failures(raw: Raw, payload: object, code: int) -> None:
     """Login failures are HTTP 400 with the cloud's failure body."""
-    status, body = await raw.call("POST", "/v1/login2", json=payload, auth=False)
+    status, body = await raw.call("POST", Endpoint.LOGIN.path, json=payload, auth=False)
     assert status == 400
     assert body["status"] == "failure"
     assert body["error_code"] == code
@@ -52,7 +58,7 @@ async def test_login_failures(raw: Raw, payload: object, code: int) -> None:
 
 async def test_login_invalid_json(raw: Raw) -> None:
     """A body that is not JSON is an invalid request body."""
-    status, body = await raw.call("POST", "/v1/login2", data=b"{", auth=False)
+    status, body = await raw.call("POST", Endpoint.LOGIN.path, data=b"{", auth=False)
     assert (status, body["error_code"]) == (400, 100006)
 
 
@@ -62,7 +68,7 @@ async def test_refresh(raw: Raw, cloud: Cloud) -> None:
     for extra in ({}, {"user_name": EMAIL.upper()}):
         status, body = await raw.call(
             "POST",
-            "/v1/login2",
+            Endpoint.LOGIN.path,
             json={"refreshtoken": tokens["refreshtoken"], **extra},
             auth=False,
         )
@@ -71,7 +77,7 @@ async def test_refresh(raw: Raw, cloud: Cloud) -> None:
         assert cloud.tokens.verify(body["accesstoken"]) is not None
     status, body = await raw.call(
         "POST",
-        "/v1/login2",
+        Endpoint.LOGIN.path,
         json={"refreshtoken": tokens["refreshtoken"], "user_name": "other@example.com"},
         auth=False,
     )
@@ -83,7 +89,7 @@ async def test_mfa_login(raw: Raw, cloud: Cloud) -> None:
     cloud.add_account("mfa@example.com", PASSWORD, mfa=True)
     status, body = await raw.call(
         "POST",
-        "/v1/login2",
+        Endpoint.LOGIN.path,
         json={"user_name": "mfa@example.com", "password": PASSWORD},
         auth=False,
     )
@@ -95,10 +101,10 @@ async def test_mfa_login(raw: Raw, cloud: Cloud) -> None:
         "session": session,
         "verification_code": "000000",
     }
-    status, body = await raw.call("POST", "/v1/login2", json=wrong, auth=False)
+    status, body = await raw.call("POST", Endpoint.LOGIN.path, json=wrong, auth=False)
     assert (status, body["error_code"]) == (400, 101012)
     right = {**wrong, "verification_code": "123456"}
-    status, body = await raw.call("POST", "/v1/login2", json=right, auth=False)
+    status, body = await raw.call("POST", Endpoint.LOGIN.path, json=right, auth=False)
     assert status == 200
     assert "accesstoken" in body
 
@@ -117,7 +123,7 @@ async def test_unauthorized(
     """Missing or forged tokens get 401 in the configured body shape."""
     await admin.settings(unauthorized_body=shape)
     raw.token = None
-    status, body = await raw.call("GET", "/v1/user/nodes", headers=headers)
+    status, body = await raw.call("GET", Endpoint.NODES.path, headers=headers)
     assert status == 401
     expected = (
         {"message": "Unauthorized"}
@@ -131,10 +137,10 @@ async def test_bearer_prefix(raw: Raw, admin: EmulatorAdmin) -> None:
     """`Bearer <token>` is refused by default (the raw token is the contract), accepted if asked."""
     assert raw.token is not None
     bearer = {"Authorization": f"Bearer {raw.token}"}
-    status, _ = await raw.call("GET", "/v1/user/nodes", headers=bearer)
+    status, _ = await raw.call("GET", Endpoint.NODES.path, headers=bearer)
     assert status == 401
     await admin.settings(accept_bearer=True)
-    status, _ = await raw.call("GET", "/v1/user/nodes", headers=bearer)
+    status, _ = await raw.call("GET", Endpoint.NODES.path, headers=bearer)
     assert status == 200
 
 
@@ -142,20 +148,21 @@ async def test_id_token_is_not_an_access_token(raw: Raw) -> None:
     """Only an access token authorizes calls: the id token (`token_use: id`) gets 401."""
     body = await raw.login()
     raw.token = body["idtoken"]
-    status, _ = await raw.call("GET", "/v1/user/nodes")
+    status, _ = await raw.call("GET", Endpoint.NODES.path)
     assert status == 401
 
 
 async def test_expired_token(raw: Raw, cloud: Cloud) -> None:
     """Access tokens expire by the simulation clock."""
     cloud.clock.advance(cloud.tokens.access_ttl + 1)
-    status, _ = await raw.call("GET", "/v1/user/nodes")
+    status, _ = await raw.call("GET", Endpoint.NODES.path)
     assert status == 401
 
 
-async def test_user_profile(raw: Raw, cloud: Cloud) -> None:
-    """`/v1/user2` describes the caller."""
-    status, body = await raw.call("GET", "/v1/user2")
+@pytest.mark.parametrize("endpoint", [Endpoint.USER, Endpoint.USER_V1])
+async def test_user_profile(raw: Raw, cloud: Cloud, endpoint: Endpoint) -> None:
+    """The profile endpoints (`/v1/user2`, and `/v1/user` of older clients) describe the caller."""
+    status, body = await raw.call("GET", endpoint.path)
     assert status == 200
     assert body == {
         "user_id": cloud.accounts[EMAIL].user_id,
@@ -167,12 +174,12 @@ async def test_user_profile(raw: Raw, cloud: Cloud) -> None:
 async def test_listing_shapes(raw: Raw, cloud: Cloud) -> None:
     """Without details only ids; with details both id spellings, status, config, params."""
     ids = sorted(cloud.seed(EMAIL, PASSWORD, switches=12).node_ids)
-    status, body = await raw.call("GET", "/v1/user/nodes")
+    status, body = await raw.call("GET", Endpoint.NODES.path)
     assert status == 200
     assert body == {"nodes": ids[:10], "total": 12, "next_id": ids[10]}
 
     status, body = await raw.call(
-        "GET", "/v1/user/nodes", params={"node_details": "true", "start_id": ids[10]}
+        "GET", Endpoint.NODES.path, params={"node_details": "true", "start_id": ids[10]}
     )
     assert body["nodes"] == ids[10:]
     assert "next_id" not in body
@@ -194,13 +201,13 @@ async def test_listing_flags_and_page_size(raw: Raw, cloud: Cloud) -> None:
         "params": "false",
         "num_records": "3",
     }
-    _, body = await raw.call("GET", "/v1/user/nodes", params=query)
+    _, body = await raw.call("GET", Endpoint.NODES.path, params=query)
     assert len(body["node_details"]) == 3
     assert not {"status", "config", "params"} & set(body["node_details"][0])
-    _, body = await raw.call("GET", "/v1/user/nodes", params={"num_records": "500"})
+    _, body = await raw.call("GET", Endpoint.NODES.path, params={"num_records": "500"})
     assert len(body["nodes"]) == 10
     status, body = await raw.call(
-        "GET", "/v1/user/nodes", params={"num_records": "many"}
+        "GET", Endpoint.NODES.path, params={"num_records": "many"}
     )
     assert (status, body["error_code"]) == (400, 100012)
 
@@ -214,7 +221,7 @@ async def test_configured_page_size(
     pages = []
     query = {"node_details": "true"}
     while True:
-        _, body = await raw.call("GET", "/v1/user/nodes", params=query)
+        _, body = await raw.call("GET", Endpoint.NODES.path, params=query)
         pages.append([item["node_id"] for item in body["node_details"]])
         if "next_id" not in body:
             break
@@ -225,7 +232,7 @@ async def test_configured_page_size(
 async def test_empty_account(raw: Raw) -> None:
     """An account without nodes lists nothing, successfully."""
     status, body = await raw.call(
-        "GET", "/v1/user/nodes", params={"node_details": "true"}
+        "GET", Endpoint.NODES.path, params={"node_details": "true"}
     )
     assert (status, body) == (200, {"nodes": [], "total": 0, "node_details": []})
 
@@ -234,18 +241,19 @@ async def test_empty_account(raw: Raw) -> None:
 async def test_per_node_reads(raw: Raw, cloud: Cloud, key: str) -> None:
     """config, status, params and a single listing accept `node_id` and legacy `nodeid`."""
     node_id = cloud.add_node("fan", EMAIL).node_id
-    _, config = await raw.call("GET", "/v1/user/nodes/config", params={key: node_id})
+    _, config = await raw.call("GET", Endpoint.NODE_CONFIG.path, params={key: node_id})
     assert config["node_id"] == node_id
-    _, status = await raw.call("GET", "/v1/user/nodes/status", params={key: node_id})
+    _, status = await raw.call("GET", Endpoint.NODE_STATUS.path, params={key: node_id})
     assert status["connectivity"]["connected"] is True
-    _, params = await raw.call("GET", "/v1/user/nodes/params", params={key: node_id})
+    _, params = await raw.call("GET", Endpoint.SET_PARAMS.path, params={key: node_id})
     assert params["Fan"]["Speed"] == 3
-    _, listing = await raw.call("GET", "/v1/user/nodes", params={key: node_id})
+    _, listing = await raw.call("GET", Endpoint.NODES.path, params={key: node_id})
     assert listing["node_details"][0]["id"] == node_id
 
 
 @pytest.mark.parametrize(
-    "path", ["/v1/user/nodes/config", "/v1/user/nodes/status", "/v1/user/nodes/params"]
+    "path",
+    [Endpoint.NODE_CONFIG.path, Endpoint.NODE_STATUS.path, Endpoint.SET_PARAMS.path],
 )
 async def test_per_node_errors(raw: Raw, cloud: Cloud, path: str) -> None:
     """A missing id is 100009; a node of someone else is 100010."""
@@ -262,7 +270,7 @@ async def test_single_node_write(raw: Raw, cloud: Cloud) -> None:
     node_id = cloud.add_node("lightbulb", EMAIL).node_id
     status, body = await raw.call(
         "PUT",
-        "/v1/user/nodes/params",
+        Endpoint.SET_PARAMS.path,
         params={"nodeid": node_id},
         json={"Light": {"Power": True}},
     )
@@ -281,16 +289,16 @@ async def test_single_node_write(raw: Raw, cloud: Cloud) -> None:
     ]
     for payload, code, text in cases:
         status, body = await raw.call(
-            "PUT", "/v1/user/nodes/params", params={"node_id": node_id}, json=payload
+            "PUT", Endpoint.SET_PARAMS.path, params={"node_id": node_id}, json=payload
         )
         assert (status, body["error_code"]) == (400, code), payload
         assert text in body["description"]
     status, body = await raw.call(
-        "PUT", "/v1/user/nodes/params", params={"node_id": node_id}, data=b"{"
+        "PUT", Endpoint.SET_PARAMS.path, params={"node_id": node_id}, data=b"{"
     )
     assert (status, body["error_code"]) == (400, 100006)
     status, body = await raw.call(
-        "PUT", "/v1/user/nodes/params", params={"node_id": ""}, json={}
+        "PUT", Endpoint.SET_PARAMS.path, params={"node_id": ""}, json={}
     )
     assert (status, body["error_code"]) == (400, 100009)
 
@@ -307,7 +315,7 @@ async def test_bulk_write(raw: Raw, cloud: Cloud) -> None:
         {"node_id": foreign, "payload": {"Switch": {"Power": True}}},
         {"node_id": "missing", "payload": {"Switch": {"Power": True}}},
     ]
-    status, results = await raw.call("PUT", "/v1/user/nodes/params", json=body)
+    status, results = await raw.call("PUT", Endpoint.SET_PARAMS.path, json=body)
     assert status == 200
     assert [(r["node_id"], r["status"], r.get("error_code")) for r in results] == [
         (good, "success", None),
@@ -316,7 +324,7 @@ async def test_bulk_write(raw: Raw, cloud: Cloud) -> None:
         ("missing", "failure", 100010),
     ]
     for payload in ([], [{"payload": {}}], {"node_id": good}):
-        status, answer = await raw.call("PUT", "/v1/user/nodes/params", json=payload)
+        status, answer = await raw.call("PUT", Endpoint.SET_PARAMS.path, json=payload)
         assert (status, answer["error_code"]) == (400, 100012)
 
 
@@ -326,17 +334,17 @@ async def test_writes_apply_after_the_delay(raw: Raw, cloud: Cloud) -> None:
     node_id = cloud.add_node("switch", EMAIL).node_id
     await raw.call(
         "PUT",
-        "/v1/user/nodes/params",
+        Endpoint.SET_PARAMS.path,
         json=[{"node_id": node_id, "payload": {"Switch": {"Power": True}}}],
     )
 
     _, params = await raw.call(
-        "GET", "/v1/user/nodes/params", params={"node_id": node_id}
+        "GET", Endpoint.SET_PARAMS.path, params={"node_id": node_id}
     )
     assert params["Switch"]["Power"] is False
     cloud.clock.advance(31)
     _, params = await raw.call(
-        "GET", "/v1/user/nodes/params", params={"node_id": node_id}
+        "GET", Endpoint.SET_PARAMS.path, params={"node_id": node_id}
     )
     assert params["Switch"]["Power"] is True
 
@@ -347,7 +355,7 @@ async def test_offline_write_policies(raw: Raw, cloud: Cloud) -> None:
     node_id = cloud.add_node("switch", EMAIL, online=False).node_id
     write = [{"node_id": node_id, "payload": {"Switch": {"Power": True}}}]
 
-    _, results = await raw.call("PUT", "/v1/user/nodes/params", json=write)
+    _, results = await raw.call("PUT", Endpoint.SET_PARAMS.path, json=write)
     assert results[0]["status"] == "success"
     cloud.clock.advance(60)
     assert cloud.node(node_id).reported["Switch"]["Power"] is False
@@ -358,7 +366,7 @@ async def test_offline_write_policies(raw: Raw, cloud: Cloud) -> None:
     cloud.node(node_id).set_online(False, cloud.clock.now())
     cloud.settings.offline_writes = OfflineWrites.DROP
     off = [{"node_id": node_id, "payload": {"Switch": {"Power": False}}}]
-    _, results = await raw.call("PUT", "/v1/user/nodes/params", json=off)
+    _, results = await raw.call("PUT", Endpoint.SET_PARAMS.path, json=off)
     assert results[0]["status"] == "success"
     cloud.node(node_id).set_online(True, cloud.clock.now())
     cloud.clock.advance(2)
@@ -368,7 +376,7 @@ async def test_offline_write_policies(raw: Raw, cloud: Cloud) -> None:
     cloud.settings.offline_writes = OfflineWrites.REJECT
     status, body = await raw.call(
         "PUT",
-        "/v1/user/nodes/params",
+        Endpoint.SET_PARAMS.path,
         params={"node_id": node_id},
         json={"Switch": {"Power": False}},
     )
@@ -381,7 +389,7 @@ async def test_led_saturation_knocks_the_hub_offline(raw: Raw, cloud: Cloud) -> 
     node_id = cloud.add_node("thermacell", EMAIL).node_id
     status, body = await raw.call(
         "PUT",
-        "/v1/user/nodes/params",
+        Endpoint.SET_PARAMS.path,
         params={"node_id": node_id},
         json={"LIV Hub": {"LED Saturation": 10}},
     )
@@ -400,13 +408,13 @@ async def test_shared_node_is_secondary(raw: Raw, cloud: Cloud) -> None:
     friend = Raw(raw.session, raw.url)
     await friend.login("friend@example.com", PASSWORD)
     _, body = await friend.call(
-        "GET", "/v1/user/nodes", params={"node_details": "true"}
+        "GET", Endpoint.NODES.path, params={"node_details": "true"}
     )
     assert body["node_details"][0]["role"] == "secondary"
     assert body["node_details"][0]["primary"] is False
     status, _ = await friend.call(
         "PUT",
-        "/v1/user/nodes/params",
+        Endpoint.SET_PARAMS.path,
         params={"node_id": node_id},
         json={"Switch": {"Power": True}},
     )
@@ -415,25 +423,27 @@ async def test_shared_node_is_secondary(raw: Raw, cloud: Cloud) -> None:
 
 async def test_logout(raw: Raw) -> None:
     """Logout ends the session; logout_all must be true or false."""
-    status, body = await raw.call("POST", "/v1/logout2", params={"logout_all": "maybe"})
+    status, body = await raw.call(
+        "POST", Endpoint.LOGOUT.path, params={"logout_all": "maybe"}
+    )
     assert (status, body["error_code"]) == (400, 101036)
-    status, body = await raw.call("POST", "/v1/logout2", data=b"{")
+    status, body = await raw.call("POST", Endpoint.LOGOUT.path, data=b"{")
     assert (status, body["error_code"]) == (400, 100006)
-    status, _ = await raw.call("POST", "/v1/logout2", json={"logout_all": True})
+    status, _ = await raw.call("POST", Endpoint.LOGOUT.path, json={"logout_all": True})
     assert status == 200
-    status, _ = await raw.call("GET", "/v1/user/nodes")
+    status, _ = await raw.call("GET", Endpoint.NODES.path)
     assert status == 401
     await raw.login()
-    status, _ = await raw.call("POST", "/v1/logout2")
+    status, _ = await raw.call("POST", Endpoint.LOGOUT.path)
     assert status == 200
-    status, _ = await raw.call("GET", "/v1/user2")
+    status, _ = await raw.call("GET", Endpoint.USER.path)
     assert status == 401
 
 
 async def test_deleted_account_loses_access(raw: Raw, cloud: Cloud) -> None:
     """Tokens of a deleted account stop working."""
     cloud.remove_account(EMAIL)
-    status, _ = await raw.call("GET", "/v1/user/nodes")
+    status, _ = await raw.call("GET", Endpoint.NODES.path)
     assert status == 401
 
 
@@ -443,7 +453,9 @@ async def test_server_rate_limit(raw: Raw, admin: EmulatorAdmin) -> None:
         await admin.set_rate_limit(rate=0.001, burst=2, retry_after=mode)
         statuses = []
         for _ in range(3):
-            async with raw.session.get(raw.url + "/apiversions") as response:
+            async with raw.session.get(
+                raw.url + Endpoint.API_VERSIONS.path
+            ) as response:
                 statuses.append(response.status)
                 retry_after = response.headers.get("Retry-After")
         assert statuses == [200, 200, 429]
@@ -457,7 +469,7 @@ async def test_latency(raw: Raw, admin: EmulatorAdmin) -> None:
     await admin.set_latency(80)
     loop = asyncio.get_running_loop()
     start = loop.time()
-    await raw.call("GET", "/apiversions", auth=False)
+    await raw.call("GET", Endpoint.API_VERSIONS.path, auth=False)
     assert loop.time() - start >= 0.08
 
 

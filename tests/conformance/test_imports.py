@@ -1,22 +1,22 @@
-"""The emulator's modules import one another without a cycle, `TYPE_CHECKING` included."""
+"""No module of the repository imports itself through others, `TYPE_CHECKING` included."""
 
 import ast
 from pathlib import Path
 
-import rainmaker_emulator
-
-PACKAGE = rainmaker_emulator.__name__
-ROOT = Path(rainmaker_emulator.__file__).parent
+ROOT = Path(__file__).resolve().parents[2]
+# The repository's packages: the integration, the emulator, the scripts and tests.
+PACKAGES = ("custom_components", "rainmaker_emulator", "scripts", "tests")
 
 
 def module_names() -> dict[str, Path]:
-    """Map every module of the package to its file."""
+    """Map every module of the repository's packages to its file."""
     modules = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = [PACKAGE, *path.relative_to(ROOT).with_suffix("").parts]
-        if parts[-1] == "__init__":
-            parts.pop()
-        modules[".".join(parts)] = path
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules[".".join(parts)] = path
     return modules
 
 
@@ -24,8 +24,9 @@ def imports(module: str, is_package: bool, source: str, known: set[str]) -> set[
     """Return the modules of `known` that `source` imports, wherever the import is.
 
     Imports under `if TYPE_CHECKING:` and inside functions count. Importing a
-    submodule does not count as importing its parent package: Python runs the
-    parent's `__init__` first, but that is no cycle of the code's making.
+    submodule (`import pkg.a`, `from pkg import a`) does not count as importing its
+    parent package: Python runs the parent's `__init__` first, but that is no
+    cycle of the code's making.
     """
     package = module if is_package else module.rpartition(".")[0]
     found = set()
@@ -38,13 +39,15 @@ def imports(module: str, is_package: bool, source: str, known: set[str]) -> set[
                 origin = f"{base}.{node.module}" if node.module else base
             else:
                 origin = node.module or ""
-            found.add(origin)
-            found |= {f"{origin}.{alias.name}" for alias in node.names}
+            submodules = {f"{origin}.{alias.name}" for alias in node.names} & known
+            found |= submodules
+            if len(submodules) < len(node.names):
+                found.add(origin)  # names defined in `origin` itself
     return (found & known) - {module}
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Map every module of the package to the modules of the package it imports."""
+    """Map every module of the repository to the repository's modules it imports."""
     modules = module_names()
     return {
         module: imports(
@@ -79,12 +82,17 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def test_the_import_graph_has_no_cycle() -> None:
-    """No module of the emulator imports itself through others."""
+    """No module of the repository imports itself through others."""
     graph = import_graph()
     assert graph["rainmaker_emulator.state"] >= {
         "rainmaker_emulator.devices",
         "rainmaker_emulator.nodes",
     }
+    assert graph["custom_components.esp_rainmaker.switch"] >= {
+        "custom_components.esp_rainmaker.coordinator",
+        "custom_components.esp_rainmaker.hubs",
+    }
+    assert "tests.conftest" in graph
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
 
 
@@ -102,15 +110,13 @@ def later():
     from pkg.sub.d import other
 """
     assert imports("pkg.x", False, source, known) == {
-        "pkg",
         "pkg.a",
         "pkg.b",
         "pkg.c",
-        "pkg.sub",
         "pkg.sub.d",
         "pkg.sub.e",
     }
-    package = "from . import d\nfrom .e import y\nfrom .. import c"
+    package = "from . import d\nfrom .e import y\nfrom .. import c, NAME"
     assert imports("pkg.sub", True, package, known) == {
         "pkg",
         "pkg.c",
