@@ -2,6 +2,7 @@
 
 from .admin_client import AdminError, EmulatorAdmin
 from .devices import KINDS
+from .endpoints import Endpoint
 from .nodes import Role
 from .server import EmulatorServer, create_app
 from .settings import IdFields, OfflineWrites, RetryAfter, Settings, UnauthorizedBody
@@ -15,6 +16,7 @@ __all__ = [
     "Cloud",
     "EmulatorAdmin",
     "EmulatorServer",
+    "Endpoint",
     "IdFields",
     "OfflineWrites",
     "RetryAfter",

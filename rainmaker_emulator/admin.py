@@ -10,7 +10,7 @@ import orjson
 from .api import json_response
 from .nodes import Role
 from .settings import IdFields, OfflineWrites, RetryAfter, UnauthorizedBody
-from .state import Cloud, ServerRateLimit
+from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud, ServerRateLimit
 
 SETTINGS_FIELDS = {
     "apply_delay_ms": ("apply_delay", 1000.0),
@@ -321,8 +321,8 @@ class AdminApi:
             for k in ("thermacell", "lights", "switches", "fans", "sensors")
         }
         account = self.cloud.seed(
-            str(body.get("email", "demo@example.com")),
-            str(body.get("password", "demo-pass-1234")),
+            str(body.get("email", DEMO_EMAIL)),
+            str(body.get("password", DEMO_PASSWORD)),
             **counts,
         )
         return json_response(

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 import orjson
 
+from .endpoints import Endpoint
 from .nodes import EmulatedNode
 from .settings import OfflineWrites, UnauthorizedBody
 from .state import Account, Cloud
@@ -115,19 +116,23 @@ class PublicApi:
 
     def routes(self) -> list[web.RouteDef]:
         """Return all public routes."""
+        handlers = {
+            Endpoint.API_VERSIONS: self.api_versions,
+            Endpoint.MQTT_HOST: self.mqtt_host,
+            Endpoint.LOGIN: self.login,
+            Endpoint.LOGIN_V1: self.login,
+            Endpoint.LOGOUT: self.logout,
+            Endpoint.USER: self.user,
+            Endpoint.USER_V1: self.user,
+            Endpoint.NODES: self.list_nodes,
+            Endpoint.NODE_CONFIG: self.node_config,
+            Endpoint.NODE_STATUS: self.node_status,
+            Endpoint.NODE_PARAMS: self.node_params,
+            Endpoint.SET_PARAMS: self.set_params,
+        }
         return [
-            web.get("/apiversions", self.api_versions),
-            web.get("/mqtt_host", self.mqtt_host),
-            web.post("/v1/login2", self.login),
-            web.post("/v1/login", self.login),
-            web.post("/v1/logout2", self.logout),
-            web.get("/v1/user2", self.user),
-            web.get("/v1/user", self.user),
-            web.get("/v1/user/nodes", self.list_nodes),
-            web.get("/v1/user/nodes/config", self.node_config),
-            web.get("/v1/user/nodes/status", self.node_status),
-            web.get("/v1/user/nodes/params", self.node_params),
-            web.put("/v1/user/nodes/params", self.set_params),
+            web.route(endpoint.method, endpoint.path, handler)
+            for endpoint, handler in handlers.items()
         ]
 
     # Unauthenticated ---------------------------------------------------------------

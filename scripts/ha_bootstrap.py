@@ -12,7 +12,7 @@ Used by `scripts/develop` (as a command) and by the E2E test (as a module):
 Every step is idempotent: a second run against the same config directory
 reuses the onboarded owner and the existing config entry.
 
-    scripts/leg run newest python scripts/ha_bootstrap.py --ha-url http://127.0.0.1:8123 --cloud-url http://127.0.0.1:8089
+    scripts/leg run newest python -m scripts.ha_bootstrap --ha-url http://127.0.0.1:8123 --cloud-url http://127.0.0.1:8089
 """
 
 import argparse
@@ -26,12 +26,12 @@ from typing import Any, cast
 import aiohttp
 from aiohttp.resolver import ThreadedResolver
 
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD
+
 DOMAIN = "esp_rainmaker"
 HA_NAME = "Demo"
 HA_USERNAME = "demo"
 HA_PASSWORD = "demo-pass-1234"
-CLOUD_EMAIL = "demo@example.com"
-CLOUD_PASSWORD = "demo-pass-1234"
 LANGUAGE = "en"
 # The core settings the frontend's onboarding asks for; without a country Home
 # Assistant raises a repair issue. The demo hubs keep New York time.
@@ -289,8 +289,8 @@ class HomeAssistantClient:
     async def ensure_config_entry(
         self,
         cloud_url: str,
-        email: str = CLOUD_EMAIL,
-        password: str = CLOUD_PASSWORD,
+        email: str = DEMO_EMAIL,
+        password: str = DEMO_PASSWORD,
     ) -> tuple[str, str]:
         """Set up the account unless an entry exists; return its id and what was done.
 
@@ -424,7 +424,7 @@ async def bootstrap(
     _, done = await client.ensure_config_entry(cloud_url)
     print(
         {
-            "created": f"Set up ESP RainMaker with {CLOUD_EMAIL} at {cloud_url}",
+            "created": f"Set up ESP RainMaker with {DEMO_EMAIL} at {cloud_url}",
             "kept": "ESP RainMaker is already set up",
             "reconfigured": f"Pointed ESP RainMaker to {cloud_url}",
         }[done],

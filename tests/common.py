@@ -20,7 +20,11 @@ DRAIN_ROUNDS = 2000
 
 
 def _sleeping(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
-    """Timers of `asyncio.sleep` calls (back-offs, Retry-After pauses, latency)."""
+    """Timers of `asyncio.sleep` calls (back-offs, Retry-After pauses, latency).
+
+    asyncio has no public way to tell a sleep's timer from any other, so the
+    handle's (private) callback is compared with the one `asyncio.sleep` uses.
+    """
     return [
         handle
         for handle in get_scheduled_timer_handles(loop)
@@ -36,6 +40,10 @@ async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     cloud asked for with Retry-After) would never end: when the only thing left to
     wait for is such a sleep, the clock is moved to it. Timeouts and Home Assistant's
     own timers are not touched.
+
+    `hass.async_block_till_done` would wait for such a sleep forever, and Home
+    Assistant has no public way to list the tasks still running without waiting
+    for them: this reads `hass._tasks` and `hass._background_tasks` for that.
     """
     loop = asyncio.get_running_loop()
     current = asyncio.current_task()

@@ -1,6 +1,7 @@
 """Shared fixtures: an in-process RainMaker emulator on 127.0.0.1 and HA test helpers."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -19,7 +20,14 @@ import custom_components.esp_rainmaker  # noqa: F401
 from custom_components.esp_rainmaker import PLATFORMS, diagnostics
 from custom_components.esp_rainmaker.api import rate_limit
 from custom_components.esp_rainmaker.const import DOMAIN
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, Settings
+from rainmaker_emulator import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Settings,
+)
 
 from .leaks import find_leaks
 from .snapshot_extension import PortableSnapshotExtension
@@ -120,8 +128,6 @@ async def admin(
 
 
 FROZEN_AT = "2031-06-01T12:00:00+00:00"
-DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-pass-1234"
 
 
 @pytest.fixture
@@ -172,192 +178,13 @@ async def init_integration(
     return mock_config_entry
 
 
-RW = ["read", "write"]
+FIXTURES = Path(__file__).parent / "fixtures"
 GENERIC_NODE_ID = "GenericAirConditioner1"
-GENERIC_CONFIG = {
-    "node_id": GENERIC_NODE_ID,
-    "config_version": "2020-03-20",
-    "info": {
-        "name": "Climate Controller",
-        "fw_version": "2.1.0",
-        "type": "Air Conditioner",
-        "model": "ac-2zone",
-    },
-    "devices": [
-        {
-            "name": "AC",
-            "type": "esp.device.air-conditioner",
-            "primary": "Power",
-            "params": [
-                {
-                    "name": "Name",
-                    "type": "esp.param.name",
-                    "data_type": "string",
-                    "properties": RW,
-                },
-                {
-                    "name": "Power",
-                    "type": "esp.param.power",
-                    "data_type": "bool",
-                    "properties": RW,
-                    "ui_type": "esp.ui.toggle",
-                },
-                {
-                    "name": "Mode",
-                    "type": "esp.param.ac-mode",
-                    "data_type": "string",
-                    "properties": RW,
-                    "valid_strs": ["Cool", "Heat", "Fan"],
-                    "ui_type": "esp.ui.dropdown",
-                },
-                {
-                    "name": "Setpoint",
-                    "type": "esp.param.setpoint",
-                    "data_type": "float",
-                    "properties": RW,
-                    "bounds": {"min": 16, "max": 30, "step": 0.5},
-                    "ui_type": "esp.ui.slider",
-                },
-                {
-                    "name": "Fan Level",
-                    "type": "esp.param.range",
-                    "data_type": "int",
-                    "properties": RW,
-                    "bounds": {"min": 1, "max": 4},
-                },
-                {
-                    "name": "Humidity",
-                    "type": "custom.param.humidity",
-                    "data_type": "float",
-                    "properties": ["read", "time_series"],
-                },
-                {
-                    "name": "Temperature",
-                    "type": "esp.param.temperature",
-                    "data_type": "float",
-                    "properties": ["read"],
-                },
-                {
-                    "name": "Filter Dirty",
-                    "type": "custom.param.filter",
-                    "data_type": "bool",
-                    "properties": ["read"],
-                },
-                {
-                    "name": "Beep",
-                    "type": "custom.param.beep",
-                    "data_type": "bool",
-                    "properties": ["write"],
-                },
-                {
-                    "name": "Self Clean",
-                    "type": "custom.param.clean",
-                    "data_type": "bool",
-                    "properties": RW,
-                    "ui_type": "esp.ui.trigger",
-                },
-                {
-                    "name": "Note",
-                    "type": "custom.param.note",
-                    "data_type": "string",
-                    "properties": ["read"],
-                },
-                {
-                    "name": "Wi-Fi Password",
-                    "type": "custom.param.wifi",
-                    "data_type": "string",
-                    "properties": ["read"],
-                },
-                {
-                    "name": "Secret",
-                    "type": "custom.param.secret",
-                    "data_type": "int",
-                    "properties": RW,
-                    "ui_type": "esp.ui.hidden",
-                    "bounds": {"min": 0, "max": 1},
-                },
-                {
-                    "name": "Zones",
-                    "type": "custom.param.zones",
-                    "data_type": "object",
-                    "properties": RW,
-                },
-                {
-                    "name": "Offset",
-                    "type": "custom.param.offset",
-                    "data_type": "int",
-                    "properties": RW,
-                },
-            ],
-        },
-        {
-            "name": "Vent",
-            "type": "esp.device.fan",
-            "primary": "Power",
-            "params": [
-                {
-                    "name": "Name",
-                    "type": "esp.param.name",
-                    "data_type": "string",
-                    "properties": RW,
-                },
-                {
-                    "name": "Power",
-                    "type": "esp.param.power",
-                    "data_type": "bool",
-                    "properties": RW,
-                },
-                {
-                    "name": "Speed",
-                    "type": "esp.param.speed",
-                    "data_type": "int",
-                    "properties": RW,
-                    "bounds": {"min": 1, "max": 3, "step": 1},
-                },
-                {
-                    "name": "Swing",
-                    "type": "custom.param.swing",
-                    "data_type": "bool",
-                    "properties": RW,
-                },
-            ],
-        },
-    ],
-    "services": [
-        {
-            "name": "System",
-            "type": "esp.service.system",
-            "params": [
-                {
-                    "name": "Reboot",
-                    "type": "esp.param.reboot",
-                    "data_type": "bool",
-                    "properties": RW,
-                }
-            ],
-        },
-    ],
-}
-GENERIC_PARAMS = {
-    "AC": {
-        "Name": "Living Room AC",
-        "Power": True,
-        "Mode": "Cool",
-        "Setpoint": 22.5,
-        "Fan Level": 2,
-        "Humidity": 48.5,
-        "Temperature": 24.1,
-        "Filter Dirty": False,
-        "Self Clean": False,
-        "Note": "ok",
-        "Wi-Fi Password": "generic-wifi-pass",
-        "Secret": 1,
-        "Zones": {},
-        "Offset": 0,
-    },
-    "Vent": {"Name": "Hall Vent", "Power": False, "Speed": 2, "Swing": True},
-    "System": {"Reboot": False},
-}
+
+
+def load_json_fixture(name: str) -> Any:
+    """Return the JSON document `tests/fixtures/<name>`."""
+    return orjson.loads((FIXTURES / name).read_bytes())
 
 
 @pytest.fixture
@@ -367,6 +194,6 @@ def generic_node(cloud: Cloud, demo_user_id: str) -> str:
         "raw",
         DEMO_EMAIL,
         node_id=GENERIC_NODE_ID,
-        config=GENERIC_CONFIG,
-        params=GENERIC_PARAMS,
+        config=load_json_fixture("generic_node_config.json"),
+        params=load_json_fixture("generic_node_params.json"),
     ).node_id

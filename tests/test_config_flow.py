@@ -17,9 +17,14 @@ from custom_components.esp_rainmaker.const import (
     CONF_TOKENS,
     DOMAIN,
 )
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
-
-from .conftest import DEMO_EMAIL, DEMO_PASSWORD
+from rainmaker_emulator import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Endpoint,
+)
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -101,10 +106,10 @@ async def test_empty_account_can_be_set_up(
         ({CONF_USERNAME: "nobody@example.com"}, None, {"base": "invalid_auth"}),
         (
             {},
-            {"path": "/v1/login2", "status": 503, "body": "<html>down</html>"},
+            {"path": Endpoint.LOGIN.path, "status": 503, "body": "<html>down</html>"},
             {"base": "cannot_connect"},
         ),
-        ({}, {"path": "/v1/user/nodes", "status": 429}, {"base": "cannot_connect"}),
+        ({}, {"path": Endpoint.NODES.path, "status": 429}, {"base": "cannot_connect"}),
         ({CONF_URL: "http://rainmaker.example.com"}, None, {CONF_URL: "invalid_url"}),
         ({CONF_URL: "not a url"}, None, {CONF_URL: "invalid_url"}),
         (
@@ -190,7 +195,7 @@ async def test_token_without_user_id(
     """An id token that names no user cannot key the entry: `unknown`, then recovery."""
     session = cloud.tokens.login(DEMO_EMAIL, demo_user_id)
     await admin.add_fault(
-        path="/v1/login2",
+        path=Endpoint.LOGIN.path,
         status=200,
         times=1,
         body={
@@ -379,7 +384,9 @@ async def test_reauth_cloud_down_recovers(
 ) -> None:
     """A cloud outage during reauth is `cannot_connect`, not a wrong password."""
     mock_config_entry.add_to_hass(hass)
-    await admin.add_fault(path="/v1/login2", status=503, body="<html>down</html>")
+    await admin.add_fault(
+        path=Endpoint.LOGIN.path, status=503, body="<html>down</html>"
+    )
     result = await mock_config_entry.start_reauth_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
@@ -398,7 +405,7 @@ async def test_reauth_cloud_down_recovers(
 @pytest.mark.parametrize(
     ("overrides", "fault", "errors"),
     [
-        ({}, {"path": "/v1/login2", "status": 503}, {"base": "cannot_connect"}),
+        ({}, {"path": Endpoint.LOGIN.path, "status": 503}, {"base": "cannot_connect"}),
         ({CONF_URL: "http://rainmaker.example.com"}, None, {CONF_URL: "invalid_url"}),
     ],
 )

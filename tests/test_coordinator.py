@@ -22,14 +22,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD, Cloud, EmulatorAdmin, Endpoint
 
 from .common import node_device, node_id_named, tick
-from .conftest import DEMO_EMAIL, DEMO_PASSWORD
 
-NODES = "GET /v1/user/nodes"
-PUT = "PUT /v1/user/nodes/params"
-LOGIN = "POST /v1/login2"
 COFFEE = "switch.coffee_maker"
 
 
@@ -69,20 +65,20 @@ async def test_one_request_per_page(
     await tick(hass, freezer, 30)
     assert await admin.stats() == {
         "total": 1,
-        "requests": {NODES: 1},
+        "requests": {Endpoint.NODES: 1},
         "config_pages": 0,
     }
 
     cloud.seed(DEMO_EMAIL, DEMO_PASSWORD, switches=16)  # 23 nodes: 3 pages
     await admin.reset_stats()
     await tick(hass, freezer, 30)
-    assert await admin.count(NODES) <= 6
+    assert await admin.count(Endpoint.NODES) <= 6
     assert hass.states.get("switch.coffee_maker_16").state == STATE_OFF
     await admin.reset_stats()
     await tick(hass, freezer, 30)
     assert await admin.stats() == {
         "total": 3,
-        "requests": {NODES: 3},
+        "requests": {Endpoint.NODES: 3},
         "config_pages": 0,
     }
 
@@ -97,7 +93,7 @@ async def test_outage_logged_once_and_recovered(
     """An outage makes entities unavailable with one log line; recovery logs once."""
     caplog.set_level(logging.INFO, logger="custom_components.esp_rainmaker")
     await admin.add_fault(
-        path="/v1/user/nodes", status=502, body="<html>Bad Gateway</html>"
+        path=Endpoint.NODES.path, status=502, body="<html>Bad Gateway</html>"
     )
     for _ in range(4):
         await tick(hass, freezer, 30)
@@ -256,13 +252,13 @@ async def test_scene_of_twenty_switches_is_one_put(
         *(switch(hass, SERVICE_TURN_ON, entity_id) for entity_id in entity_ids)
     )
 
-    assert await admin.count(PUT) == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     assert all(hass.states.get(entity_id).state == STATE_ON for entity_id in entity_ids)
     writes = sum(len(node.writes) for node in cloud.nodes.values())
     assert writes == 20
 
     await switch(hass, SERVICE_TURN_OFF, *entity_ids)
-    assert await admin.count(PUT) == 2
+    assert await admin.count(Endpoint.SET_PARAMS) == 2
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -290,10 +286,12 @@ async def test_optimistic_state_never_flickers(
     coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
     assert coordinator.pending_writes == 0
 
-    polls = await admin.count(NODES)
+    polls = await admin.count(Endpoint.NODES)
     for _ in range(20):
         await tick(hass, freezer, 1)
-    assert await admin.count(NODES) == polls  # confirmed: no more confirmation polls
+    assert (
+        await admin.count(Endpoint.NODES) == polls
+    )  # confirmed: no more confirmation polls
     assert states == [STATE_ON]
 
 
@@ -429,7 +427,7 @@ async def test_write_during_outage_is_not_replayed(
     for _ in range(3):
         await tick(hass, freezer, 30)
 
-    assert await admin.count(PUT) == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     assert hass.states.get(COFFEE).state == STATE_OFF
     assert cloud.node(node_id_named(cloud, "Coffee Maker")).writes == []
 
@@ -505,7 +503,7 @@ async def test_password_changed_starts_one_reauth(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert hass.states.get(COFFEE).state == STATE_UNAVAILABLE
     # One refused refresh and one refused password login, then silence.
-    assert await admin.count(LOGIN) == 2
+    assert await admin.count(Endpoint.LOGIN) == 2
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -514,14 +512,14 @@ async def test_throttled_poll(
 ) -> None:
     """A long Retry-After pauses polling without hammering the cloud."""
     await admin.add_fault(
-        path="/v1/user/nodes", status=429, headers={"Retry-After": "120"}
+        path=Endpoint.NODES.path, status=429, headers={"Retry-After": "120"}
     )
     await admin.reset_stats()
     await tick(hass, freezer, 30)
     assert hass.states.get(COFFEE).state == STATE_UNAVAILABLE
     await tick(hass, freezer, 30)
     await tick(hass, freezer, 30)
-    assert await admin.count(NODES) == 1
+    assert await admin.count(Endpoint.NODES) == 1
 
     await admin.clear_faults()
     await tick(hass, freezer, 90)  # past the 120 s the cloud asked for
@@ -548,7 +546,7 @@ async def test_confirmation_fetches_only_the_written_node(
 
     assert await admin.stats() == {
         "total": 2,
-        "requests": {PUT: 1, NODES: 1},
+        "requests": {Endpoint.SET_PARAMS: 1, Endpoint.NODES: 1},
         "config_pages": 0,
     }
     assert mock_config_entry.runtime_data.coordinator.pending_writes == 0
@@ -556,7 +554,7 @@ async def test_confirmation_fetches_only_the_written_node(
 
     # When reading the node fails, the whole account is polled instead.
     await switch(hass, SERVICE_TURN_OFF, COFFEE)
-    await admin.add_fault(path="/v1/user/nodes", status=500, times=3)
+    await admin.add_fault(path=Endpoint.NODES.path, status=500, times=3)
     await tick(hass, freezer, 0.3)
     assert mock_config_entry.runtime_data.coordinator.pending_writes == 0
     assert hass.states.get(COFFEE).state == STATE_OFF
@@ -573,12 +571,14 @@ async def test_unload_during_a_command(
     """A command cut off by unloading the entry is a translated error, not a bare cancel."""
     if stage == "in flight":
         # The cloud holds the write for a minute of (frozen) time.
-        await admin.add_fault(method="PUT", path="/v1/user/nodes/params", delay_ms=60e3)
+        await admin.add_fault(
+            method="PUT", path=Endpoint.SET_PARAMS.path, delay_ms=60e3
+        )
     call = hass.async_create_task(switch(hass, SERVICE_TURN_ON, COFFEE))
     await asyncio.sleep(0)  # the command reaches the batcher
     if stage == "in flight":
         for _ in range(100):
-            if await admin.count(PUT):
+            if await admin.count(Endpoint.SET_PARAMS):
                 break
             await asyncio.sleep(0)
         else:

@@ -18,10 +18,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.esp_rainmaker.const import CONF_TOKENS
-from rainmaker_emulator import Cloud, EmulatorServer
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD, Cloud, EmulatorServer
 
 from .common import node_device, node_id_named
-from .conftest import DEMO_EMAIL, DEMO_PASSWORD, GENERIC_NODE_ID
+from .conftest import GENERIC_NODE_ID
 
 
 def without_port(diagnostics: Any, emulator: EmulatorServer) -> Any:

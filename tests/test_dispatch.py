@@ -6,7 +6,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.coordinator import RainMakerCoordinator
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import Cloud, EmulatorAdmin, Endpoint
 
 from .common import node_id_named, tick
 
@@ -71,7 +71,7 @@ async def test_availability_change_reaches_every_node(
     for context in (coffee, lamp):
         listen(coordinator, context, calls)
 
-    await admin.add_fault(path="/v1/user/nodes", status=503, body="<html></html>")
+    await admin.add_fault(path=Endpoint.NODES.path, status=503, body="<html></html>")
     for _ in range(4):
         await tick(hass, freezer, 30)
     assert not coordinator.last_update_success

@@ -10,10 +10,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.const import DOMAIN
 from custom_components.esp_rainmaker.entity import entity_unique_id
-from rainmaker_emulator import Cloud
+from rainmaker_emulator import DEMO_EMAIL, Cloud
 
 from .common import node_id_named
-from .conftest import DEMO_EMAIL
 
 
 def plug(node_id: str, device: str) -> dict[str, Any]:

@@ -17,12 +17,10 @@ from custom_components.esp_rainmaker.const import (
     DATA_LIMITERS,
     DOMAIN,
 )
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import DEMO_EMAIL, Cloud, EmulatorAdmin, Endpoint
 
 from .common import node_device, node_id_named, tick
-from .conftest import DEMO_EMAIL
 
-LOGIN = "POST /v1/login2"
 # What the device page sends to delete a device: newer releases (a device has one
 # config entry) remove the device, older ones remove it from one config entry.
 REMOVE_DEVICE = (
@@ -57,7 +55,7 @@ async def test_restart_reuses_stored_tokens(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 
-    assert await admin.count(LOGIN) == 0
+    assert await admin.count(Endpoint.LOGIN) == 0
     assert init_integration.state is ConfigEntryState.LOADED
 
 

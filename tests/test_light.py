@@ -28,13 +28,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import Cloud, EmulatorAdmin, Endpoint
 
 from .common import node_id_named, tick
 
 LED = "light.patio_led"
 LAMP = "light.desk_lamp"
-PUT = "PUT /v1/user/nodes/params"
 
 
 async def call(
@@ -96,11 +95,11 @@ async def test_led_on_while_the_hub_is_off(
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, SERVICE_TURN_ON, LED)
     assert err.value.translation_key == "led_needs_repellers"
-    assert await admin.count(PUT) == 0
+    assert await admin.count(Endpoint.SET_PARAMS) == 0
 
     await call(hass, SERVICE_TURN_ON, LED, **{ATTR_HS_COLOR: (0.0, 100.0)})
     await tick(hass, freezer, 0.3)
-    assert await admin.count(PUT) == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     assert cloud.node(node_id).reported["LIV Hub"]["LED Hue"] == 0
     assert hass.states.get(LED).state == STATE_OFF
 
@@ -129,7 +128,7 @@ async def test_led_colour_and_brightness_in_one_write(
         **{ATTR_HS_COLOR: (120.4, 30.0), ATTR_BRIGHTNESS: 128},
     )
 
-    assert await admin.count(PUT) == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     await tick(hass, freezer, 0.3)
     hub = cloud.node(node_id).reported["LIV Hub"]
     assert (hub["LED Hue"], hub["LED Brightness"], hub["LED Saturation"]) == (

@@ -11,10 +11,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import DEMO_EMAIL, Cloud, EmulatorAdmin
 
 from .common import node_id_named, tick
-from .conftest import DEMO_EMAIL
 
 STATUS = "sensor.patio_status"
 

@@ -18,12 +18,11 @@ from custom_components.esp_rainmaker.api import (
     RateLimiter,
     TokenSet,
 )
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
+from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, Endpoint
 
 from .conftest import EMAIL, PASSWORD
 
-LOGIN = "POST /v1/login2"
-NODES = "GET /v1/user/nodes"
+NODES = Endpoint.NODES
 
 
 async def test_login_reports_tokens_and_user_id(
@@ -47,7 +46,7 @@ async def test_first_call_logs_in_once(
     await client.get_nodes()
     await client.get_nodes()
 
-    assert await admin.count(LOGIN) == 1
+    assert await admin.count(Endpoint.LOGIN) == 1
     assert await admin.count(NODES) == 2
 
 
@@ -70,7 +69,7 @@ async def test_stored_tokens_need_no_login(
 
     await restored.get_nodes()
 
-    assert await admin.count(LOGIN) == 0
+    assert await admin.count(Endpoint.LOGIN) == 0
 
 
 @pytest.mark.parametrize(
@@ -158,7 +157,7 @@ async def test_login_outages_are_never_auth_errors(
     error: type[Exception],
 ) -> None:
     """Throttling, outages and unknown codes during login are transient, not bad credentials."""
-    await admin.add_fault(method="POST", path="/v1/login2", **fault)
+    await admin.add_fault(method="POST", path=Endpoint.LOGIN.path, **fault)
 
     with pytest.raises(error) as raised:
         await client.login()
@@ -171,23 +170,23 @@ async def test_login_timeouts_are_never_auth_errors(
 ) -> None:
     """A login that times out on every attempt is a timeout, retried, never an auth error."""
     client.request_timeout = 0.1
-    await admin.add_fault(method="POST", path="/v1/login2", delay_ms=400)
+    await admin.add_fault(method="POST", path=Endpoint.LOGIN.path, delay_ms=400)
 
     with pytest.raises(RainMakerTimeoutError) as raised:
         await client.login()
 
     assert not isinstance(raised.value, RainMakerAuthenticationError)
-    assert await admin.count("POST /v1/login2") == 3
+    assert await admin.count(Endpoint.LOGIN) == 3
 
 
 async def test_login_retries_through_a_short_outage(
     client: RainMakerClient, admin: EmulatorAdmin
 ) -> None:
     """A 503 then a 429 during login are retried and the login succeeds."""
-    await admin.add_fault(method="POST", path="/v1/login2", status=503, times=1)
+    await admin.add_fault(method="POST", path=Endpoint.LOGIN.path, status=503, times=1)
     await admin.add_fault(
         method="POST",
-        path="/v1/login2",
+        path=Endpoint.LOGIN.path,
         status=429,
         headers={"Retry-After": "0"},
         times=1,
@@ -195,7 +194,7 @@ async def test_login_retries_through_a_short_outage(
 
     await client.login()
 
-    assert await admin.count(LOGIN) == 3
+    assert await admin.count(Endpoint.LOGIN) == 3
 
 
 async def test_token_refreshed_before_expiry(
@@ -230,7 +229,7 @@ async def test_expired_token_mid_stream_refreshes_and_retries(
     await client.get_nodes()
 
     assert await admin.count(NODES) == 2
-    assert await admin.count(LOGIN) == 1
+    assert await admin.count(Endpoint.LOGIN) == 1
     assert len(token_log) == 2
 
 
@@ -247,7 +246,7 @@ async def test_token_expiring_between_pages(
         params: aiohttp.TraceRequestEndParams,
     ) -> None:
         nonlocal pages
-        if params.method == "GET" and params.url.path == "/v1/user/nodes":
+        if params.method == "GET" and params.url.path == Endpoint.NODES.path:
             pages += 1
             if pages == 1:
                 cloud.clock.advance(4000)  # the cloud's clock runs past the token
@@ -264,7 +263,7 @@ async def test_token_expiring_between_pages(
     assert len(listing.nodes) == 25
     assert listing.malformed == frozenset()
     assert await admin.count(NODES) == 4  # three pages, the second one twice
-    assert await admin.count(LOGIN) == 1  # one refresh, no password login
+    assert await admin.count(Endpoint.LOGIN) == 1  # one refresh, no password login
 
 
 async def test_clock_expiry_on_the_cloud_side(
@@ -289,7 +288,9 @@ async def test_revoked_refresh_token_falls_back_to_password(
     await client.get_nodes()
 
     assert token_log[-1].refresh_token != first.refresh_token
-    assert await admin.count(LOGIN) == 3  # login, refused refresh, password login
+    assert (
+        await admin.count(Endpoint.LOGIN) == 3
+    )  # login, refused refresh, password login
 
 
 async def test_changed_password_is_an_auth_error(
@@ -309,7 +310,7 @@ async def test_persistent_401_is_not_an_auth_error(
     """A 401 that survives a fresh token is a cloud problem, not a wrong password."""
     await client.login()
     await admin.add_fault(
-        path="/v1/user/nodes", status=401, body={"message": "Unauthorized"}
+        path=Endpoint.NODES.path, status=401, body={"message": "Unauthorized"}
     )
 
     with pytest.raises(RainMakerResponseError) as err:
@@ -326,7 +327,7 @@ async def test_single_flight_login(
     client.limiter = RateLimiter(rate=1000, burst=1000)
     await asyncio.gather(*(client.get_nodes() for _ in range(50)))
 
-    assert await admin.count(LOGIN) == 1
+    assert await admin.count(Endpoint.LOGIN) == 1
     assert await admin.count(NODES) == 50
 
 
@@ -341,7 +342,9 @@ async def test_single_flight_renewal_after_revocation(
 
     await asyncio.gather(*(client.get_nodes() for _ in range(50)))
 
-    assert await admin.count(LOGIN) == 2  # one refused refresh, one password login
+    assert (
+        await admin.count(Endpoint.LOGIN) == 2
+    )  # one refused refresh, one password login
 
 
 async def test_logout_ends_the_session(
@@ -355,8 +358,8 @@ async def test_logout_ends_the_session(
 
     await client.get_nodes()
 
-    assert await admin.count(LOGIN) == 2
-    assert await admin.count("POST /v1/logout2") == 1
+    assert await admin.count(Endpoint.LOGIN) == 2
+    assert await admin.count(Endpoint.LOGOUT) == 1
 
 
 async def test_secrets_never_logged(
@@ -395,7 +398,7 @@ async def test_unusable_tokens_are_refused(
         "refreshtoken": "opaque-refresh-token",
     }
     answer[field] += junk
-    await admin.add_fault(path="/v1/login2", status=200, body=answer)
+    await admin.add_fault(path=Endpoint.LOGIN.path, status=200, body=answer)
 
     with pytest.raises(RainMakerResponseError, match="unusable"):
         await client.login()
@@ -422,7 +425,7 @@ async def test_refresh_without_id_token_keeps_the_account(
     await client.get_nodes()
     await client.get_nodes()
 
-    assert await admin.count(LOGIN) == 2  # the login and one refresh
+    assert await admin.count(Endpoint.LOGIN) == 2  # the login and one refresh
     assert token_log[-1].access_token != first.access_token
     assert token_log[-1].id_token == first.id_token
     assert client.user_id == account
@@ -435,9 +438,11 @@ async def test_refresh_without_access_token_falls_back_to_password(
     await client.login()
     await admin.revoke_tokens(EMAIL, refresh=False, access=True)
     await admin.add_fault(
-        path="/v1/login2", status=200, body={"status": "success"}, times=1
+        path=Endpoint.LOGIN.path, status=200, body={"status": "success"}, times=1
     )
 
     await client.get_nodes()
 
-    assert await admin.count(LOGIN) == 3  # login, empty refresh answer, password
+    assert (
+        await admin.count(Endpoint.LOGIN) == 3
+    )  # login, empty refresh answer, password

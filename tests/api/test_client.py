@@ -24,12 +24,11 @@ from custom_components.esp_rainmaker.api import (
 )
 from custom_components.esp_rainmaker.api.parser import NodePage
 from custom_components.esp_rainmaker.api.thermacell import refuse_hazards
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
+from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer, Endpoint
 
 from .conftest import EMAIL, PASSWORD
 
-NODES = "GET /v1/user/nodes"
-PUT = "PUT /v1/user/nodes/params"
+NODES = Endpoint.NODES
 
 
 @pytest.mark.parametrize("count", [0, 1, 10, 11, 50, 250])
@@ -221,7 +220,7 @@ async def test_listing_without_details_is_an_error(
     """A listing that names nodes but carries no details is not an empty account."""
     cloud.seed(EMAIL, PASSWORD, switches=2)
     await admin.add_fault(
-        path="/v1/user/nodes", status=200, body={"nodes": ["a", "b"], "total": 2}
+        path=Endpoint.NODES.path, status=200, body={"nodes": ["a", "b"], "total": 2}
     )
 
     with pytest.raises(RainMakerResponseError):
@@ -240,7 +239,7 @@ async def test_wrong_shapes(
     client: RainMakerClient, admin: EmulatorAdmin, body: object
 ) -> None:
     """Valid JSON of the wrong shape is an error or, when harmless, an empty listing."""
-    await admin.add_fault(path="/v1/user/nodes", status=200, body=body)
+    await admin.add_fault(path=Endpoint.NODES.path, status=200, body=body)
 
     if isinstance(body, dict) and body.get("node_details") == []:
         assert (await client.get_nodes()).nodes == {}
@@ -254,7 +253,7 @@ async def test_listing_that_does_not_advance(
 ) -> None:
     """A cloud that keeps returning the same next_id cannot loop the client forever."""
     await admin.add_fault(
-        path="/v1/user/nodes",
+        path=Endpoint.NODES.path,
         status=200,
         body={"nodes": [], "node_details": [], "next_id": "x"},
     )
@@ -263,7 +262,7 @@ async def test_listing_that_does_not_advance(
 
     assert listing.nodes == {}
     assert not listing.complete
-    assert await admin.count("GET /v1/user/nodes") == 2
+    assert await admin.count(Endpoint.NODES) == 2
     assert "next_id" in caplog.text
 
 
@@ -289,7 +288,7 @@ async def test_paging_cycle_ends_the_listing(
         assert len(listing.nodes) == 7
         assert not listing.complete
         # Three pages hold the nodes; the fourth shows the cycle.
-        assert await admin.count("GET /v1/user/nodes") <= 4
+        assert await admin.count(Endpoint.NODES) <= 4
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "next_id" in warnings[0].getMessage()
@@ -315,7 +314,7 @@ async def test_page_count_follows_the_first_pages_total(
 
     assert not listing.complete
     # One page holds the promised total; two more are allowed as slack.
-    assert await admin.count("GET /v1/user/nodes") == 3
+    assert await admin.count(Endpoint.NODES) == 3
     assert len(listing.nodes) == 6
     assert "total" in caplog.text
 
@@ -339,7 +338,7 @@ async def test_count_nodes(
     """One request without details counts the nodes (total, else the ids)."""
     cloud.seed(EMAIL, PASSWORD, switches=12)
     assert await client.count_nodes() == 12
-    await admin.add_fault(path="/v1/user/nodes", status=200, body=body, times=1)
+    await admin.add_fault(path=Endpoint.NODES.path, status=200, body=body, times=1)
 
     if expected is None:
         with pytest.raises(RainMakerResponseError):
@@ -372,7 +371,7 @@ async def test_bulk_write_one_request(
 
     await client.set_params({node_id: {"Switch": {"Power": True}} for node_id in ids})
 
-    assert await admin.count(PUT) == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     assert all(
         cloud.node(node_id).reported["Switch"]["Power"] is True for node_id in ids
     )
@@ -389,7 +388,7 @@ async def test_bulk_write_chunks_large_batches(
 
     await client.set_params({node_id: {"Switch": {"Power": True}} for node_id in ids})
 
-    assert await admin.count(PUT) == 3
+    assert await admin.count(Endpoint.SET_PARAMS) == 3
 
 
 async def test_write_fetches_unknown_config_first(
@@ -461,7 +460,7 @@ async def test_bulk_answer_variants(
     node_id = cloud.add_node("switch", EMAIL).node_id
     await client.get_nodes()
     await admin.add_fault(
-        method="PUT", path="/v1/user/nodes/params", status=200, body=answer
+        method="PUT", path=Endpoint.SET_PARAMS.path, status=200, body=answer
     )
 
     if not failed:
@@ -585,7 +584,9 @@ async def test_429_retried(
     """A 429 pauses the client and the request is retried (Retry-After or back-off)."""
     await client.login()
     headers = {"Retry-After": retry_after} if retry_after is not None else {}
-    await admin.add_fault(path="/v1/user/nodes", status=429, headers=headers, times=2)
+    await admin.add_fault(
+        path=Endpoint.NODES.path, status=429, headers=headers, times=2
+    )
 
     await client.get_nodes()
 
@@ -599,7 +600,7 @@ async def test_429_future_http_date_is_honoured(
     await client.login()
     when = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
     await admin.add_fault(
-        path="/v1/user/nodes",
+        path=Endpoint.NODES.path,
         status=429,
         headers={"Retry-After": format_datetime(when, usegmt=True)},
         times=1,
@@ -623,7 +624,7 @@ async def test_backoff_between_retries(
     base = 0.2
     monkeypatch.setattr(rate_limit, "BACKOFF_BASE", base)
     await client.login()
-    await admin.add_fault(path="/v1/user/nodes", status=status, times=2)
+    await admin.add_fault(path=Endpoint.NODES.path, status=status, times=2)
     await admin.reset_stats()
 
     await client.get_nodes()
@@ -637,7 +638,7 @@ async def test_429_exhausted(client: RainMakerClient, admin: EmulatorAdmin) -> N
     """Three 429 in a row give up with the wait the cloud asked for."""
     await client.login()
     await admin.add_fault(
-        path="/v1/user/nodes", status=429, headers={"Retry-After": "0"}
+        path=Endpoint.NODES.path, status=429, headers={"Retry-After": "0"}
     )
 
     with pytest.raises(RainMakerRateLimitError) as err:
@@ -653,7 +654,7 @@ async def test_long_retry_after_fails_fast(
     """A pause longer than the client will wait raises at once, without more requests."""
     await client.login()
     await admin.add_fault(
-        path="/v1/user/nodes", status=429, headers={"Retry-After": "3600"}, times=1
+        path=Endpoint.NODES.path, status=429, headers={"Retry-After": "3600"}, times=1
     )
 
     with pytest.raises(RainMakerRateLimitError):
@@ -675,12 +676,12 @@ async def test_write_retried_only_on_429(
     )
 
     await client.set_params({node_id: {"Switch": {"Power": True}}})
-    assert await admin.count(PUT) == 2
+    assert await admin.count(Endpoint.SET_PARAMS) == 2
 
     await admin.add_fault(method="PUT", status=500, body="<html>oops</html>", times=1)
     with pytest.raises(RainMakerConnectionError):
         await client.set_params({node_id: {"Switch": {"Power": False}}})
-    assert await admin.count(PUT) == 3
+    assert await admin.count(Endpoint.SET_PARAMS) == 3
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -690,7 +691,10 @@ async def test_get_retried_on_5xx(
     """GETs ride through two server errors with HTML bodies."""
     await client.login()
     await admin.add_fault(
-        path="/v1/user/nodes", status=status, body="<html>bad gateway</html>", times=2
+        path=Endpoint.NODES.path,
+        status=status,
+        body="<html>bad gateway</html>",
+        times=2,
     )
 
     await client.get_nodes()
@@ -703,7 +707,9 @@ async def test_get_gives_up_after_three_5xx(
 ) -> None:
     """A lasting outage raises a connection error after three attempts."""
     await client.login()
-    await admin.add_fault(path="/v1/user/nodes", status=503, body="<html>down</html>")
+    await admin.add_fault(
+        path=Endpoint.NODES.path, status=503, body="<html>down</html>"
+    )
 
     with pytest.raises(RainMakerConnectionError, match="503"):
         await client.get_nodes()
@@ -718,7 +724,7 @@ async def test_timeouts(
     node_id = cloud.add_node("switch", EMAIL).node_id
     await client.get_nodes()
     client.request_timeout = 0.1
-    await admin.add_fault(path="/v1/user/nodes", delay_ms=400, times=1)
+    await admin.add_fault(path=Endpoint.NODES.path, delay_ms=400, times=1)
 
     await client.get_nodes()
     assert await admin.count(NODES) == 3
@@ -726,7 +732,7 @@ async def test_timeouts(
     await admin.add_fault(method="PUT", delay_ms=400, times=1)
     with pytest.raises(RainMakerTimeoutError):
         await client.set_params({node_id: {"Switch": {"Power": True}}})
-    assert await admin.count(PUT) == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
 
 
 async def test_dropped_connection(
@@ -735,7 +741,7 @@ async def test_dropped_connection(
     """A connection reset mid-response is retried for GETs, raised for writes."""
     node_id = cloud.add_node("switch", EMAIL).node_id
     await client.get_nodes()
-    await admin.add_fault(path="/v1/user/nodes", drop_connection=True, times=1)
+    await admin.add_fault(path=Endpoint.NODES.path, drop_connection=True, times=1)
 
     await client.get_nodes()
     assert await admin.count(NODES) == 3
@@ -743,13 +749,15 @@ async def test_dropped_connection(
     await admin.add_fault(method="PUT", drop_connection=True, times=1)
     with pytest.raises(RainMakerConnectionError):
         await client.set_params({node_id: {"Switch": {"Power": True}}})
-    assert await admin.count(PUT) == 1  # it may have been applied: never sent twice
+    assert (
+        await admin.count(Endpoint.SET_PARAMS) == 1
+    )  # it may have been applied: never sent twice
 
 
 async def test_malformed_json(client: RainMakerClient, admin: EmulatorAdmin) -> None:
     """A truncated JSON body is a response error."""
     await client.login()
-    await admin.add_fault(path="/v1/user/nodes", malformed=True, times=1)
+    await admin.add_fault(path=Endpoint.NODES.path, malformed=True, times=1)
 
     with pytest.raises(RainMakerResponseError, match="invalid JSON"):
         await client.get_nodes()
@@ -827,7 +835,7 @@ async def test_oversized_answer_is_an_error(
 ) -> None:
     """An answer larger than any listing (a 9 MiB body) is refused, not read."""
     await client.login()
-    await admin.add_fault(path="/v1/user/nodes", status=200, body="x" * HUGE)
+    await admin.add_fault(path=Endpoint.NODES.path, status=200, body="x" * HUGE)
 
     with pytest.raises(RainMakerResponseError, match="larger than 8 MiB"):
         await client.get_nodes()

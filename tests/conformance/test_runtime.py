@@ -36,9 +36,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.esp_rainmaker.const import CONF_SCAN_INTERVAL
 from custom_components.esp_rainmaker.coordinator import RainMakerCoordinator
 from custom_components.esp_rainmaker.entity import RainMakerEntity
-from rainmaker_emulator import EmulatorServer
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer
 from tests.common import tick
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD
 
 from .deprecation_guard import expects_reports, offending
 from .source import DOMAIN, INTEGRATION, read_json

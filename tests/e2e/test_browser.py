@@ -17,14 +17,13 @@ from typing import Any
 from playwright.sync_api import APIRequestContext, Page, expect
 import pytest
 
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD
+from scripts import ha_bootstrap
+
 from .harness import SCREENSHOTS, Emulator, HomeAssistant
 
 pytestmark = pytest.mark.e2e
 
-HA_USERNAME = "demo"
-HA_PASSWORD = "demo-pass-1234"
-CLOUD_EMAIL = "demo@example.com"
-CLOUD_PASSWORD = "demo-pass-1234"
 DEMO_DEVICES = [
     "Patio",
     "Back Yard",
@@ -80,8 +79,8 @@ def test_set_up_account_and_switch_repellers(
 
     # Log in.
     page.goto(home_assistant.url)
-    page.locator("input[name=username]").fill(HA_USERNAME)
-    page.locator("input[name=password]").fill(HA_PASSWORD)
+    page.locator("input[name=username]").fill(ha_bootstrap.HA_USERNAME)
+    page.locator("input[name=password]").fill(ha_bootstrap.HA_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("home-assistant-main")).to_be_attached()
 
@@ -105,7 +104,7 @@ def test_set_up_account_and_switch_repellers(
     address.fill(emulator.url)
     page.get_by_text(f'Add custom item "{emulator.url}"').click()
     expect(cloud).to_have_js_property("value", emulator.url)
-    dialog.locator("input[name=username]").fill(CLOUD_EMAIL)
+    dialog.locator("input[name=username]").fill(DEMO_EMAIL)
     password = dialog.locator("input[name=password]")
     password.fill("not-the-password")
     screenshot(page, "config-flow.png")
@@ -117,7 +116,7 @@ def test_set_up_account_and_switch_repellers(
 
     # The right password: the entry is created, and every device of the account is
     # offered for naming and an area.
-    password.fill(CLOUD_PASSWORD)
+    password.fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Submit").click()
     expect(dialog.get_by_text("Name and assign")).to_be_visible()
     names = dialog.get_by_role("textbox", name="Device name")
@@ -131,7 +130,7 @@ def test_set_up_account_and_switch_repellers(
 
     # Finishing opens the integration's page: the account with its devices.
     page.wait_for_url(re.compile(r"/config/integrations/integration/esp_rainmaker\b"))
-    expect(page.get_by_text(CLOUD_EMAIL)).to_be_visible()
+    expect(page.get_by_text(DEMO_EMAIL)).to_be_visible()
     devices = page.get_by_role("link", name=f"{len(DEMO_DEVICES)} devices").first
     expect(devices).to_be_visible()
     screenshot(page, "integration.png")

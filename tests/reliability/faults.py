@@ -2,7 +2,9 @@
 
 from typing import Any
 
-LISTING = "/v1/user/nodes"
+from rainmaker_emulator import Endpoint
+
+LISTING = Endpoint.NODES.path
 HTML = "<html><body><h1>{status}</h1>upstream error</body></html>"
 
 TRANSIENT_FAULTS: dict[str, dict[str, Any]] = {

@@ -48,12 +48,18 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.esp_rainmaker.const import DOMAIN
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
+from rainmaker_emulator import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Endpoint,
+)
 from rainmaker_emulator.nodes import EmulatedNode
 from tests.common import node_id_named, tick
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT, GENERIC_NODE_ID
+from tests.conftest import FROZEN_AT, GENERIC_NODE_ID
 
-PUT = "PUT /v1/user/nodes/params"
 LAMP = "light.desk_lamp"
 FAN = "fan.ceiling_fan"
 SETPOINT = "number.living_room_ac_setpoint"
@@ -122,7 +128,7 @@ FLOW_JUNK: list[tuple[str, dict[str, str], dict[str, str]]] = [
     ("emoji e-mail", {"username": "🙂@example.com"}, {"base": "invalid_auth"}),
     ("unicode password", {"password": "pässwörd-🔑-密码"}, {"base": "invalid_auth"}),
     ("nul in username", {"username": "demo\x00@example.com"}, {"base": "invalid_auth"}),
-    ("nul in password", {"password": "demo-pass-1234\x00"}, {"base": "invalid_auth"}),
+    ("nul in password", {"password": DEMO_PASSWORD + "\x00"}, {"base": "invalid_auth"}),
     (
         "header injection",
         {"username": "demo@example.com\r\nX-Evil: 1", "password": "x\r\n\r\nGET /"},
@@ -455,7 +461,7 @@ async def test_light_values_clamped_into_bounds(
 
     await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, LAMP, **data)
 
-    assert await quiet_cloud.count(PUT) == 1
+    assert await quiet_cloud.count(Endpoint.SET_PARAMS) == 1
     assert cloud.nodes[node_id].writes[-1]["payload"] == {"Light": written}
 
 

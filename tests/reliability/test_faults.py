@@ -41,9 +41,9 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.esp_rainmaker.api.rate_limit import MAX_PAUSE
 from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import DEMO_EMAIL, Cloud, EmulatorAdmin, Endpoint
 from tests.common import node_device, node_id_named, tick
-from tests.conftest import DEMO_EMAIL, FROZEN_AT
+from tests.conftest import FROZEN_AT
 from tests.reliability.faults import HTML, LISTING, TRANSIENT_FAULTS
 from tests.reliability.invariants import (
     assert_clean_log,
@@ -246,7 +246,7 @@ async def test_timeouts(
 
     await poll()
     assert_all_unavailable(hass, mock_config_entry)
-    assert await admin.count("GET /v1/user/nodes") == 3  # three attempts
+    assert await admin.count(Endpoint.NODES) == 3  # three attempts
     await poll()
     assert_all_unavailable(hass, mock_config_entry)
     assert len(our_records(caplog)) <= 1
@@ -424,7 +424,7 @@ async def test_empty_account(
     assert entry.runtime_data.coordinator.last_update_success
     assert entry.runtime_data.coordinator.data == {}
     assert not er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert await admin.count("GET /v1/user/nodes") == 4  # set-up and three polls
+    assert await admin.count(Endpoint.NODES) == 4  # set-up and three polls
 
     await admin.add_node("switch", account.email, name="First")
     await tick(hass, freezer, POLL)
@@ -499,17 +499,17 @@ async def test_token_trouble_is_silent(
     # with the refresh token, then the poll goes through.
     await admin.advance(4000)
     await tick(hass, freezer, POLL)
-    assert await admin.count("POST /v1/login2") == 1
+    assert await admin.count(Endpoint.LOGIN) == 1
     assert_same_states(before, entity_states(hass, init_integration))
 
     # Every token revoked: the refresh is refused, one password login follows.
     await admin.revoke_tokens(DEMO_EMAIL, refresh=True, access=True)
     await tick(hass, freezer, POLL)
-    assert await admin.count("POST /v1/login2") == 3
+    assert await admin.count(Endpoint.LOGIN) == 3
     assert_same_states(before, entity_states(hass, init_integration))
 
     await tick(hass, freezer, POLL)
-    assert await admin.count("POST /v1/login2") == 3
+    assert await admin.count(Endpoint.LOGIN) == 3
     assert not hass.config_entries.flow.async_progress()
     assert_clean_log(caplog, transitions=0)
     await assert_request_rate(admin)
@@ -536,7 +536,7 @@ async def test_short_lived_tokens_renew_once_per_lifetime(
     for _ in range(10):  # 300 s: six or seven lifetimes
         await tick(hass, freezer, POLL)
 
-    renewals = await admin.count("POST /v1/login2")
+    renewals = await admin.count(Endpoint.LOGIN)
     assert renewals <= 300 // 45 + 1
     assert len(saved) == renewals
     assert init_integration.runtime_data.coordinator.last_update_success
@@ -564,7 +564,7 @@ async def test_clock_an_hour_ahead_renews_no_more(
     for _ in range(10):
         await tick(hass, freezer, POLL)
 
-    assert await admin.count("POST /v1/login2") == 0
+    assert await admin.count(Endpoint.LOGIN) == 0
     assert mock_config_entry.runtime_data.coordinator.last_update_success
 
 
@@ -590,13 +590,13 @@ async def test_locked_account_is_left_alone(
     """
     before = entity_states(hass, init_integration)
     await admin.revoke_tokens(DEMO_EMAIL, refresh=True, access=True)
-    await admin.add_fault(path="/v1/login2", status=400, body=LOCKED)
+    await admin.add_fault(path=Endpoint.LOGIN.path, status=400, body=LOCKED)
     await admin.reset_stats()
     for _ in range(20):  # ten minutes
         await tick(hass, freezer, POLL)
         assert_all_unavailable(hass, init_integration)
     # The refused refresh and one password login; nothing more.
-    assert await admin.count("POST /v1/login2") == 2
+    assert await admin.count(Endpoint.LOGIN) == 2
     reason = init_integration.runtime_data.coordinator.last_exception
     assert isinstance(reason, UpdateFailed)
     assert reason.translation_key == "rate_limited"
@@ -604,12 +604,12 @@ async def test_locked_account_is_left_alone(
 
     for _ in range(12):  # past the 15 minutes: one more try, still locked
         await tick(hass, freezer, POLL)
-    assert await admin.count("POST /v1/login2") == 3
+    assert await admin.count(Endpoint.LOGIN) == 3
     await admin.clear_faults()
     for _ in range(MAX_PAUSE_POLLS):
         await tick(hass, freezer, POLL)
     assert_same_states(before, entity_states(hass, init_integration))
-    assert await admin.count("POST /v1/login2") == 4
+    assert await admin.count(Endpoint.LOGIN) == 4
     assert not hass.config_entries.flow.async_progress()
     assert_clean_log(caplog, transitions=2)
     await assert_request_rate(admin)
@@ -683,7 +683,7 @@ async def test_partial_bulk_failure(
             blocking=True,
         )
 
-    assert await admin.count("PUT /v1/user/nodes/params") == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     assert hass.states.get(COFFEE).state == STATE_ON  # type: ignore[union-attr]
     assert hass.states.get(GARDEN).state == STATE_OFF  # type: ignore[union-attr]
     # Past the confirmation window and a poll: the coffee maker stays on (the cloud
@@ -697,7 +697,7 @@ async def test_partial_bulk_failure(
     assert hass.states.get(COFFEE).state == STATE_ON  # type: ignore[union-attr]
     assert hass.states.get(GARDEN).state == STATE_OFF  # type: ignore[union-attr]
     assert cloud.node(garden).reported["Outlet"]["Power"] is False
-    assert await admin.count("PUT /v1/user/nodes/params") == 1
+    assert await admin.count(Endpoint.SET_PARAMS) == 1
     assert_clean_log(caplog, transitions=0)
     await assert_request_rate(admin)
 

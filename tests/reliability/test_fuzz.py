@@ -50,9 +50,8 @@ from custom_components.esp_rainmaker.api.parser import (
     node_id_of,
 )
 from custom_components.esp_rainmaker.entity import node_device_info
-from rainmaker_emulator import Cloud
+from rainmaker_emulator import DEMO_EMAIL, Cloud
 from tests.common import tick
-from tests.conftest import DEMO_EMAIL
 
 FUZZ = settings(
     max_examples=150,

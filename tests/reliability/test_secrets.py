@@ -46,16 +46,22 @@ from custom_components.esp_rainmaker.api import (
     TokenSet,
 )
 from custom_components.esp_rainmaker.const import CONF_TOKENS, DOMAIN
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
+from rainmaker_emulator import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Endpoint,
+)
 from tests.common import node_device, node_id_named, tick
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
+from tests.conftest import FROZEN_AT
 from tests.leaks import LOGGERS, LeakFinder, find_leaks, record_texts
 
 WRONG_PASSWORD = "Wr0ng-Horse-Battery"
 NEW_PASSWORD = "N3w-Staple-Secret"
 PASSWORDS = (DEMO_PASSWORD, WRONG_PASSWORD, NEW_PASSWORD)
 COFFEE = "switch.coffee_maker"
-PUT_PATH = "/v1/user/nodes/params"
 
 
 @pytest.fixture
@@ -121,7 +127,7 @@ async def turn_on_failing(
     hass: HomeAssistant, admin: EmulatorAdmin, **fault: Any
 ) -> HomeAssistantError:
     """Turn the coffee maker on while the cloud refuses writes; return the error."""
-    await admin.add_fault(method="PUT", path=PUT_PATH, times=1, **fault)
+    await admin.add_fault(method="PUT", path=Endpoint.SET_PARAMS.path, times=1, **fault)
     with pytest.raises(HomeAssistantError) as raised:
         await hass.services.async_call(
             SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: COFFEE}, blocking=True
@@ -282,7 +288,9 @@ async def test_client_errors_and_reprs_carry_no_secret(
         {"drop_connection": True},
         {"malformed": True, "status": 200},
     ):
-        await admin.add_fault(method="PUT", path=PUT_PATH, times=1, **fault)
+        await admin.add_fault(
+            method="PUT", path=Endpoint.SET_PARAMS.path, times=1, **fault
+        )
         with pytest.raises(RainMakerError) as failed:
             await client.set_params({node_id: {"Switch": {"Power": True}}})
         errors.append(failed.value)

@@ -38,9 +38,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.const import CONF_SCAN_INTERVAL
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD, Cloud, EmulatorAdmin, Endpoint
 from tests.common import node_id_named, tick
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
+from tests.conftest import FROZEN_AT
 from tests.reliability.faults import HTML, LISTING, TRANSIENT_FAULTS
 from tests.reliability.invariants import OURS, assert_request_rate, open_sockets
 
@@ -69,7 +69,7 @@ CONFIRM_STEPS = 16  # one-second steps after a command, past the confirmation wi
 GUEST = "SoakGuestPlug"
 PUT_FAULT = {
     "method": "PUT",
-    "path": "/v1/user/nodes/params",
+    "path": Endpoint.SET_PARAMS.path,
     "status": 503,
     "body": HTML.format(status=503),
     "times": 1,

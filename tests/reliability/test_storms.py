@@ -22,9 +22,9 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from rainmaker_emulator import Cloud, EmulatorAdmin
+from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD, Cloud, EmulatorAdmin, Endpoint
 from tests.common import node_id_named, tick
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD, FROZEN_AT
+from tests.conftest import FROZEN_AT
 from tests.reliability.invariants import (
     assert_clean_log,
     assert_request_rate,
@@ -34,7 +34,6 @@ from tests.reliability.invariants import (
 SWITCHES = 50
 CALLS = 500
 WAVES = 100  # 5 calls every 0.1 s: 500 calls over 10 s
-PUT = "PUT /v1/user/nodes/params"
 
 
 @pytest.fixture
@@ -103,7 +102,7 @@ async def test_command_storm(
         node_id = node_id_named(cloud, f"Coffee Maker {entity_id.rsplit('_', 1)[1]}")
         assert cloud.node(node_id).reported["Switch"]["Power"] is on, entity_id
         assert hass.states.get(entity_id).state == (STATE_ON if on else STATE_OFF)  # type: ignore[union-attr]
-    puts = await admin.count(PUT)
+    puts = await admin.count(Endpoint.SET_PARAMS)
     assert puts <= WAVES
     await assert_request_rate(admin)
     assert_clean_log(caplog, transitions=0)
@@ -171,7 +170,7 @@ async def test_reload_storm(
     await reloads
 
     assert many_switches.state is ConfigEntryState.LOADED
-    assert await admin.count("POST /v1/login2") == 0
+    assert await admin.count(Endpoint.LOGIN) == 0
     await assert_request_rate(admin)
     await tick(hass, freezer, 30)
     assert open_sockets() <= sockets + 2

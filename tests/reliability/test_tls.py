@@ -34,8 +34,14 @@ from custom_components.esp_rainmaker.api import (
     normalize_base_url,
 )
 from custom_components.esp_rainmaker.const import DOMAIN
-from rainmaker_emulator import Cloud, EmulatorAdmin, EmulatorServer
-from tests.conftest import DEMO_EMAIL, DEMO_PASSWORD
+from rainmaker_emulator import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Endpoint,
+)
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "esp_rainmaker"
 
@@ -472,7 +478,9 @@ async def test_redirects_are_never_followed(
     )
     await client.login()
     await admin.add_fault(
-        path="/v1/login2", status=status, headers={"Location": f"{target}/v1/login2"}
+        path=Endpoint.LOGIN.path,
+        status=status,
+        headers={"Location": f"{target}/v1/login2"},
     )
 
     with pytest.raises(RainMakerConnectionError, match=f"HTTP {status}.*redirect"):
