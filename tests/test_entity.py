@@ -1,18 +1,20 @@
-"""The base entity: unique ids that never collide, and ids of 0.1.0 carried over."""
+"""The base entity: unique ids that never collide, ids of 0.1.0 carried over, and state written only when it changed."""
 
 from typing import Any
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.const import DOMAIN
 from custom_components.esp_rainmaker.entity import entity_unique_id
-from rainmaker_emulator import DEMO_EMAIL, Cloud
+from rainmaker_emulator import DEMO_EMAIL, Cloud, EmulatorAdmin
 
-from .common import node_id_named
+from .common import node_id_named, tick
+from .conftest import GENERIC_NODE_ID
 
 
 def plug(node_id: str, device: str) -> dict[str, Any]:
@@ -141,3 +143,62 @@ async def test_ids_of_0_1_0_are_carried_over(
         assert hass.states.get(entity_id) is not None
     legacy = f"{coffee}_Switch_switch"
     assert entity_registry.async_get_entity_id("switch", DOMAIN, legacy) is None
+
+
+@pytest.fixture
+def writes(hass: HomeAssistant) -> list[str]:
+    """The entity ids whose state is written from now on, changed or not."""
+    written: list[str] = []
+
+    @callback
+    def _written(event: Event[Any]) -> None:
+        written.append(event.data["entity_id"])
+
+    @callback
+    def _every_one(_data: Any) -> bool:
+        return True
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _written)
+    # Home Assistant asks for a filter on this busy event.
+    hass.bus.async_listen(EVENT_STATE_REPORTED, _written, event_filter=_every_one)
+    return written
+
+
+async def test_only_entities_whose_state_changed_are_written(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    freezer: FrozenDateTimeFactory,
+    writes: list[str],
+) -> None:
+    """A new refill level rewrites the refill sensor, not the hub's other entities."""
+    await admin.set_params(
+        node_id_named(cloud, "Patio"), {"LIV Hub": {"Refill Life": 42.0}}
+    )
+    await tick(hass, freezer, 30)
+
+    assert writes == ["sensor.patio_refill_life"]
+    assert hass.states.get("sensor.patio_refill_life").state == "42.0"  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("generic_node")
+async def test_equal_values_of_another_type_are_written(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+    writes: list[str],
+) -> None:
+    """A humidity going from 48 to 48.0 shows the new value (`==` would call it equal)."""
+    humidity = "sensor.living_room_ac_humidity"
+    await admin.set_params(GENERIC_NODE_ID, {"AC": {"Humidity": 48}})
+    await tick(hass, freezer, 30)
+    assert hass.states.get(humidity).state == "48"  # type: ignore[union-attr]
+    writes.clear()
+
+    await admin.set_params(GENERIC_NODE_ID, {"AC": {"Humidity": 48.0}})
+    await tick(hass, freezer, 30)
+
+    assert writes == [humidity]
+    assert hass.states.get(humidity).state == "48.0"  # type: ignore[union-attr]

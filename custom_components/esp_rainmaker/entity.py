@@ -1,7 +1,7 @@
 """Base entity and entity discovery shared by every platform."""
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Final
 
 from homeassistant.core import callback
 from homeassistant.helpers import (
@@ -14,7 +14,7 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import DeviceSpec, Node, NodeConfig, ParamSpec
+from .api import DeviceSpec, Node, NodeConfig, ParamSpec, exact_key
 from .api.thermacell import PARAM_HUB_ID, hub_device
 from .const import DOMAIN, MANUFACTURER, THERMACELL_MANUFACTURER, THERMACELL_MODEL
 from .coordinator import (
@@ -27,6 +27,7 @@ SERIAL_ATTRIBUTE = "Serial Number"
 # The device part of the unique id of entities about the whole node (its
 # connectivity), which belong to none of its devices.
 WHOLE_NODE = "node"
+_NOT_WRITTEN: Final = object()
 
 
 def node_device_info(node: Node) -> DeviceInfo:
@@ -84,8 +85,11 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
     by the firmware, not the user) and a fixed key. `legacy_unique_id` is the id
     releases up to 0.1.0 gave it, which the registry entry is moved from.
 
-    The coordinator calls an entity only when its node changed (or the cloud's
-    availability did): nodes that did not change keep their identity.
+    Unchanged state is skipped in two steps, neither of them listed by hand: the
+    coordinator calls only the entities of nodes that changed (or all, when the
+    cloud's availability did), and an entity called writes its state only when
+    what Home Assistant would show of it (availability, state, attributes)
+    changed, compared by type as well as value.
     """
 
     _attr_has_entity_name = True
@@ -109,6 +113,7 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
         )
         self.legacy_unique_id = f"{node.node_id}_{device_name}_{description.key}"
         self._attr_device_info = node_device_info(node)
+        self._written: Hashable = _NOT_WRITTEN
 
     @property
     def node(self) -> Node | None:
@@ -124,6 +129,26 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
             and node is not None
             and (node.connected is not False or not self.follows_connectivity)
         )
+
+    def _shown(self) -> Hashable:
+        """Return what Home Assistant shows of the entity, as `exact_key` compares it."""
+        if not self.available:
+            return None
+        return exact_key(
+            (self.state, self.state_attributes, self.extra_state_attributes)
+        )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when what it shows changed."""
+        if self._shown() != self._written:
+            self.async_write_ha_state()
+
+    @callback
+    def _async_write_ha_state(self) -> None:
+        """Remember what was written, whatever wrote it, for the next comparison."""
+        self._written = self._shown()
+        super()._async_write_ha_state()
 
 
 class RainMakerParamEntity(RainMakerEntity):

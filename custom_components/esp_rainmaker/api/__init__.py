@@ -29,7 +29,7 @@ from .parser import NodeParser
 from .rate_limit import RateLimiter
 from .tokens import TokenSet, decode_jwt_claims
 from .urls import normalize_base_url
-from .values import number
+from .values import exact_key, number
 
 __all__ = [
     "ESPRESSIF_CHINA_URL",
@@ -60,6 +60,7 @@ __all__ = [
     "TokenSet",
     "WritePolicy",
     "decode_jwt_claims",
+    "exact_key",
     "normalize_base_url",
     "number",
 ]
