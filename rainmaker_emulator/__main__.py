@@ -6,6 +6,7 @@ import contextlib
 import signal
 import sys
 
+from .seeding import SEED_KINDS, cli_flag
 from .server import EmulatorServer
 from .settings import Settings
 from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud
@@ -24,8 +25,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--email", default=DEMO_EMAIL, help="account to seed devices into"
     )
     parser.add_argument("--password", default=DEMO_PASSWORD)
-    for kind in ("thermacell", "lights", "switches", "fans", "sensors"):
-        parser.add_argument(f"--{kind}", type=int, default=0, metavar="N")
+    for count, (kind, _label) in SEED_KINDS.items():
+        parser.add_argument(
+            cli_flag(count),
+            dest=count,
+            type=int,
+            default=0,
+            metavar="N",
+            help=f"{kind} nodes to seed",
+        )
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--apply-delay-ms", type=float, default=200.0)
     parser.add_argument("--warmup-s", type=float, default=120.0)
@@ -48,10 +56,7 @@ def build_cloud(args: argparse.Namespace) -> Cloud:
     cloud.latency = args.latency_ms / 1000
     if args.demo:
         cloud.seed_demo()
-    counts = {
-        k: getattr(args, k)
-        for k in ("thermacell", "lights", "switches", "fans", "sensors")
-    }
+    counts = {count: getattr(args, count) for count in SEED_KINDS}
     if any(counts.values()) or not args.demo:
         cloud.seed(args.email, args.password, **counts)
     return cloud

@@ -1,14 +1,14 @@
 """The admin API under `/_emulator/` (loopback only) that tests, the demo and benchmarks use."""
 
 from dataclasses import asdict
-from enum import StrEnum
 from typing import Any
 
 from aiohttp import web
-import orjson
 
+from .admin_nodes import NodeAdmin
+from .admin_request import error, parse_mode, read_body
 from .api import json_response
-from .nodes import Role
+from .seeding import SEED_KINDS
 from .settings import IdFields, OfflineWrites, RetryAfter, UnauthorizedBody
 from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud, ServerRateLimit
 
@@ -20,31 +20,6 @@ SETTINGS_FIELDS = {
 }
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
-    if not raw:
-        return {}
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise web.HTTPBadRequest(text="invalid JSON") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(text="expected a JSON object")
-    return data
-
-
-def _error(message: str, status: int = 400) -> web.Response:
-    return json_response({"error": message}, status)
-
-
-def _mode[M: StrEnum](modes: type[M], value: Any) -> M | None:
-    """Return the mode spelled `value`, or None if there is no such mode."""
-    try:
-        return modes(value)
-    except ValueError:
-        return None
-
-
 class AdminApi:
     """Route handlers of the admin API."""
 
@@ -53,7 +28,7 @@ class AdminApi:
         self.cloud = cloud
 
     def routes(self) -> list[web.RouteDef]:
-        """All admin routes."""
+        """All admin routes, the per-node ones (`NodeAdmin`) included."""
         prefix = "/_emulator"
         return [
             web.get(f"{prefix}/stats", self.stats),
@@ -74,17 +49,7 @@ class AdminApi:
             web.post(f"{prefix}/accounts/{{email}}/password", self.set_password),
             web.post(f"{prefix}/accounts/{{email}}/revoke_tokens", self.revoke_tokens),
             web.post(f"{prefix}/seed", self.seed),
-            web.get(f"{prefix}/nodes", self.list_nodes),
-            web.post(f"{prefix}/nodes", self.add_node),
-            web.post(f"{prefix}/nodes/params", self.set_reported_bulk),
-            web.get(f"{prefix}/nodes/{{node_id}}", self.get_node),
-            web.delete(f"{prefix}/nodes/{{node_id}}", self.remove_node),
-            web.post(f"{prefix}/nodes/{{node_id}}/online", self.set_online),
-            web.post(f"{prefix}/nodes/{{node_id}}/params", self.set_reported),
-            web.post(f"{prefix}/nodes/{{node_id}}/config", self.set_config),
-            web.post(f"{prefix}/nodes/{{node_id}}/quirks", self.set_quirks),
-            web.post(f"{prefix}/nodes/{{node_id}}/raw_entry", self.set_raw_entry),
-            web.post(f"{prefix}/nodes/{{node_id}}/share", self.share),
+            *NodeAdmin(self.cloud).routes(prefix),
         ]
 
     # Statistics and faults ---------------------------------------------------------
@@ -107,7 +72,7 @@ class AdminApi:
 
     async def add_fault(self, request: web.Request) -> web.Response:
         """Register a fault rule."""
-        body = await _body(request)
+        body = await read_body(request)
         allowed = {
             "method",
             "path",
@@ -120,7 +85,7 @@ class AdminApi:
             "malformed",
         }
         if unknown := set(body) - allowed:
-            return _error(f"unknown fault fields: {', '.join(sorted(unknown))}")
+            return error(f"unknown fault fields: {', '.join(sorted(unknown))}")
         fault = self.cloud.add_fault(**body)
         return json_response(fault.as_dict())
 
@@ -159,7 +124,7 @@ class AdminApi:
 
     async def update_settings(self, request: web.Request) -> web.Response:
         """Change behaviour settings; unknown keys are refused."""
-        body = await _body(request)
+        body = await read_body(request)
         cloud = self.cloud
         for key, value in body.items():
             if key in SETTINGS_FIELDS:
@@ -167,7 +132,7 @@ class AdminApi:
                 setattr(cloud.settings, attribute, float(value) / scale)
             elif (
                 key == "offline_writes"
-                and (offline_writes := _mode(OfflineWrites, value)) is not None
+                and (offline_writes := parse_mode(OfflineWrites, value)) is not None
             ):
                 cloud.settings.offline_writes = offline_writes
             elif key == "token_ttl_s":
@@ -180,11 +145,13 @@ class AdminApi:
                 cloud.latency = float(value) / 1000
             elif (
                 key == "unauthorized_body"
-                and (unauthorized_body := _mode(UnauthorizedBody, value)) is not None
+                and (unauthorized_body := parse_mode(UnauthorizedBody, value))
+                is not None
             ):
                 cloud.unauthorized_body = unauthorized_body
             elif (
-                key == "id_fields" and (id_fields := _mode(IdFields, value)) is not None
+                key == "id_fields"
+                and (id_fields := parse_mode(IdFields, value)) is not None
             ):
                 cloud.id_fields = id_fields
             elif key in (
@@ -198,22 +165,22 @@ class AdminApi:
             elif key == "reported_total" and (value is None or int(value) >= 0):
                 cloud.reported_total = None if value is None else int(value)
             else:
-                return _error(f"invalid setting {key}={value!r}")
+                return error(f"invalid setting {key}={value!r}")
         return json_response(self._settings())
 
     async def set_latency(self, request: web.Request) -> web.Response:
         """Set the latency added to every API request."""
-        body = await _body(request)
+        body = await read_body(request)
         self.cloud.latency = float(body.get("ms", 0)) / 1000
         return json_response({"latency_ms": self.cloud.latency * 1000})
 
     async def set_rate_limit(self, request: web.Request) -> web.Response:
         """Throttle API requests with a server-side token bucket (429 beyond it)."""
-        body = await _body(request)
+        body = await read_body(request)
         retry_after = body.get("retry_after")
-        mode = None if retry_after is None else _mode(RetryAfter, retry_after)
+        mode = None if retry_after is None else parse_mode(RetryAfter, retry_after)
         if retry_after is not None and mode is None:
-            return _error("retry_after must be null, 'seconds' or 'date'")
+            return error("retry_after must be null, 'seconds' or 'date'")
         self.cloud.rate_limit = ServerRateLimit(
             rate=float(body.get("rate", 10)),
             burst=int(body.get("burst", 20)),
@@ -237,18 +204,18 @@ class AdminApi:
 
     async def advance_clock(self, request: web.Request) -> web.Response:
         """Move simulated time forward (device behaviour catches up lazily)."""
-        body = await _body(request)
+        body = await read_body(request)
         try:
             now = self.cloud.clock.advance(float(body.get("seconds", 0)))
         except ValueError as err:
-            return _error(str(err))
+            return error(str(err))
         return json_response({"now": now, "offset": self.cloud.clock.offset})
 
     # Accounts ----------------------------------------------------------------------
 
     async def add_account(self, request: web.Request) -> web.Response:
         """Create an account."""
-        body = await _body(request)
+        body = await read_body(request)
         try:
             account = self.cloud.add_account(
                 str(body["email"]),
@@ -257,9 +224,9 @@ class AdminApi:
                 mfa=bool(body.get("mfa", False)),
             )
         except KeyError as err:
-            return _error(f"missing {err}")
+            return error(f"missing {err}")
         except ValueError as err:
-            return _error(str(err), 409)
+            return error(str(err), 409)
         return json_response({"email": account.email, "user_id": account.user_id})
 
     async def get_account(self, request: web.Request) -> web.Response:
@@ -267,7 +234,7 @@ class AdminApi:
         try:
             account = self.cloud.account(request.match_info["email"])
         except KeyError as err:
-            return _error(str(err), 404)
+            return error(str(err), 404)
         return json_response(
             {
                 "email": account.email,
@@ -283,12 +250,12 @@ class AdminApi:
         try:
             self.cloud.remove_account(request.match_info["email"])
         except KeyError as err:
-            return _error(str(err), 404)
+            return error(str(err), 404)
         return json_response({"removed": True})
 
     async def set_password(self, request: web.Request) -> web.Response:
         """Change a password; sessions are signed out unless `revoke_sessions` is false."""
-        body = await _body(request)
+        body = await read_body(request)
         try:
             self.cloud.set_password(
                 request.match_info["email"],
@@ -296,16 +263,16 @@ class AdminApi:
                 revoke_sessions=bool(body.get("revoke_sessions", True)),
             )
         except KeyError as err:
-            return _error(str(err), 404)
+            return error(str(err), 404)
         return json_response({"changed": True})
 
     async def revoke_tokens(self, request: web.Request) -> web.Response:
         """Revoke refresh tokens (and access tokens with `access: true`)."""
-        body = await _body(request)
+        body = await read_body(request)
         try:
             account = self.cloud.account(request.match_info["email"])
         except KeyError as err:
-            return _error(str(err), 404)
+            return error(str(err), 404)
         count = self.cloud.tokens.revoke(
             account.email,
             refresh=bool(body.get("refresh", True)),
@@ -315,11 +282,8 @@ class AdminApi:
 
     async def seed(self, request: web.Request) -> web.Response:
         """Create an account with devices of each kind asked for (or add them to an existing one)."""
-        body = await _body(request)
-        counts = {
-            k: int(body.get(k, 0))
-            for k in ("thermacell", "lights", "switches", "fans", "sensors")
-        }
+        body = await read_body(request)
+        counts = {count: int(body.get(count, 0)) for count in SEED_KINDS}
         account = self.cloud.seed(
             str(body.get("email", DEMO_EMAIL)),
             str(body.get("password", DEMO_PASSWORD)),
@@ -332,148 +296,3 @@ class AdminApi:
                 "nodes": sorted(account.node_ids),
             }
         )
-
-    # Nodes -------------------------------------------------------------------------
-
-    async def list_nodes(self, request: web.Request) -> web.Response:
-        """Every node with its kind, users and connectivity."""
-        return json_response(
-            [
-                {
-                    "node_id": node.node_id,
-                    "kind": node.kind.kind,
-                    "users": node.users,
-                    "online": node.online,
-                }
-                for node in self.cloud.nodes.values()
-            ]
-        )
-
-    async def add_node(self, request: web.Request) -> web.Response:
-        """Create a node."""
-        body = await _body(request)
-        try:
-            node = self.cloud.add_node(
-                str(body.get("kind", "")),
-                str(body["owner"]),
-                node_id=body.get("node_id"),
-                name=body.get("name"),
-                online=bool(body.get("online", True)),
-                shared_with=list(body.get("shared_with", [])),
-                config=body.get("config"),
-                params=body.get("params"),
-            )
-        except KeyError as err:
-            return _error(f"unknown or missing {err}")
-        except ValueError as err:
-            return _error(str(err))
-        return json_response({"node_id": node.node_id})
-
-    async def get_node(self, request: web.Request) -> web.Response:
-        """Everything about a node: reported state, pending writes, received writes."""
-        try:
-            node = self.cloud.node(request.match_info["node_id"])
-        except KeyError as err:
-            return _error(str(err), 404)
-        return json_response(node.snapshot())
-
-    async def remove_node(self, request: web.Request) -> web.Response:
-        """Delete a node."""
-        try:
-            self.cloud.remove_node(request.match_info["node_id"])
-        except KeyError:
-            return _error("no such node", 404)
-        return json_response({"removed": True})
-
-    async def set_online(self, request: web.Request) -> web.Response:
-        """Connect or disconnect a node."""
-        body = await _body(request)
-        try:
-            node = self.cloud.node(request.match_info["node_id"])
-        except KeyError as err:
-            return _error(str(err), 404)
-        now = self.cloud.clock.now()
-        node.offline_until = None
-        node.set_online(bool(body.get("online", True)), now)
-        return json_response({"online": node.online})
-
-    def _overwrite(self, node_id: str, values: Any) -> web.Response | None:
-        """Overwrite one node's reported params; return an error response or None."""
-        try:
-            node = self.cloud.node(node_id)
-        except KeyError as err:
-            return _error(str(err), 404)
-        if not isinstance(values, dict):
-            return _error(f"params of {node_id} must be an object")
-        for device, params in values.items():
-            if not isinstance(params, dict):
-                return _error(f"params of {device} must be an object")
-            node.reported.setdefault(device, {}).update(params)
-        return None
-
-    async def set_reported(self, request: web.Request) -> web.Response:
-        """Overwrite reported params directly (any value, even of the wrong type)."""
-        node_id = request.match_info["node_id"]
-        if (error := self._overwrite(node_id, await _body(request))) is not None:
-            return error
-        return json_response(self.cloud.nodes[node_id].reported)
-
-    async def set_reported_bulk(self, request: web.Request) -> web.Response:
-        """Overwrite reported params of many nodes: `{node_id: {device: {param: value}}}`."""
-        body = await _body(request)
-        for node_id, values in body.items():
-            if (error := self._overwrite(node_id, values)) is not None:
-                return error
-        return json_response({"updated": len(body)})
-
-    async def set_config(self, request: web.Request) -> web.Response:
-        """Replace a node's config with any JSON (a broken one included)."""
-        raw = await request.read()
-        try:
-            config = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return _error("invalid JSON")
-        try:
-            node = self.cloud.node(request.match_info["node_id"])
-        except KeyError as err:
-            return _error(str(err), 404)
-        node.replace_config(config)
-        return json_response({"replaced": True})
-
-    async def set_quirks(self, request: web.Request) -> web.Response:
-        """Turn device quirks on or off, e.g. `{"stuck_shutdown": true}`."""
-        body = await _body(request)
-        try:
-            node = self.cloud.node(request.match_info["node_id"])
-        except KeyError as err:
-            return _error(str(err), 404)
-        for key, value in body.items():
-            if value in (None, False):
-                node.quirks.pop(key, None)
-            else:
-                node.quirks[key] = value
-        return json_response(node.quirks)
-
-    async def set_raw_entry(self, request: web.Request) -> web.Response:
-        """Send `{"entry": text}` as the node's listing entry, verbatim (null: stop)."""
-        text = (await _body(request)).get("entry")
-        if text is not None and not isinstance(text, str):
-            return _error("entry must be JSON text or null")
-        try:
-            node = self.cloud.node(request.match_info["node_id"])
-        except KeyError as err:
-            return _error(str(err), 404)
-        node.raw_entry = text or None
-        return json_response({"verbatim": node.raw_entry is not None})
-
-    async def share(self, request: web.Request) -> web.Response:
-        """Share a node with another account, as `secondary` unless `role` says otherwise."""
-        body = await _body(request)
-        role = _mode(Role, body.get("role", Role.SECONDARY))
-        if role is None:
-            return _error("role must be 'primary' or 'secondary'")
-        try:
-            self.cloud.share(request.match_info["node_id"], str(body["email"]), role)
-        except KeyError as err:
-            return _error(str(err), 404)
-        return json_response({"shared": True})

@@ -131,7 +131,7 @@ class EmulatorAdmin:
         )
 
     async def seed(self, email: str, password: str, **counts: int) -> dict[str, Any]:
-        """Create an account with devices (counts of thermacell, lights, switches, fans, sensors)."""
+        """Create an account with devices (counts as `Cloud.seed` takes: lights=2, locks=1, ...)."""
         result: dict[str, Any] = await self._call(
             "POST", "/seed", {"email": email, "password": password, **counts}
         )
@@ -193,3 +193,10 @@ class EmulatorAdmin:
         await self._call(
             "POST", f"/nodes/{node_id}/share", {"email": email, "role": role}
         )
+
+    async def jam_lock(self, node_id: str, jam: bool = True) -> dict[str, Any]:
+        """Make a lock's next move end Jammed (False: succeed again); return its state."""
+        result: dict[str, Any] = await self._call(
+            "POST", f"/nodes/{node_id}/jam", {"jam": jam}
+        )
+        return result

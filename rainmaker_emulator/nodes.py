@@ -41,6 +41,9 @@ class DeviceBehaviour(Protocol):
     def refuse(self, device: str, params: dict[str, Any]) -> str | None:
         """Return a reason this device refuses an otherwise valid write, or None."""
 
+    def crashes_on(self, device: str, params: dict[str, Any]) -> bool:
+        """Whether the device crashes (goes offline) on a write it refuses."""
+
     def apply(
         self, node: "EmulatedNode", device: str, params: dict[str, Any], now: float
     ) -> None:
@@ -233,7 +236,7 @@ class EmulatedNode:
     def hazardous(self, payload: Any) -> bool:
         """Whether the payload is one the device refuses by crashing."""
         return isinstance(payload, dict) and any(
-            isinstance(params, dict) and self.kind.refuse(device, params) is not None
+            isinstance(params, dict) and self.kind.crashes_on(device, params)
             for device, params in payload.items()
         )
 

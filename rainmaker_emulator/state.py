@@ -16,6 +16,7 @@ import uuid
 from .clock import SimClock
 from .devices import DEVICE_SECRET_TYPES, KINDS, Built
 from .nodes import EmulatedNode, Nodes, Role
+from .seeding import DEMO_FIRST, DEMO_LATER, SEED_KINDS
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
@@ -358,26 +359,21 @@ class Cloud:
         self,
         email: str = DEMO_EMAIL,
         password: str = DEMO_PASSWORD,
-        *,
-        thermacell: int = 0,
-        lights: int = 0,
-        switches: int = 0,
-        fans: int = 0,
-        sensors: int = 0,
+        /,
+        **counts: int,
     ) -> Account:
-        """Create (or reuse) an account and give it devices, numbered when several of a kind."""
+        """Create (or reuse) an account and give it devices, numbered when several of a kind.
+
+        `counts` are the names of `SEED_KINDS` (`lights=2, thermostats=1`, ...).
+        """
+        if unknown := set(counts) - set(SEED_KINDS):
+            raise TypeError(f"unknown seed counts: {', '.join(sorted(unknown))}")
         try:
             account = self.account(email)
         except KeyError:
             account = self.add_account(email, password)
-        plan = [
-            ("thermacell", thermacell, "Patio Hub"),
-            ("lightbulb", lights, "Desk Lamp"),
-            ("switch", switches, "Coffee Maker"),
-            ("fan", fans, "Ceiling Fan"),
-            ("temperature-sensor", sensors, "Greenhouse"),
-        ]
-        for kind, count, label in plan:
+        for name, (kind, label) in SEED_KINDS.items():
+            count = counts.get(name, 0)
             for number in range(1, count + 1):
                 self.add_node(
                     kind,
@@ -387,9 +383,10 @@ class Cloud:
         return account
 
     def seed_demo(self) -> Account:
-        """Create the demo account: two LIV hubs, a lightbulb, a switch, an outlet, a fan and a sensor."""
-        account = self.seed(thermacell=0, lights=1, switches=1, fans=1, sensors=1)
+        """Create the demo account: two LIV hubs, an outlet and one device of every other kind."""
+        account = self.seed(**DEMO_FIRST)
         self.add_node("thermacell", account.email, name="Patio")
         self.add_node("thermacell", account.email, name="Back Yard")
         self.add_node("outlet", account.email, name="Garden Lights")
+        self.seed(**DEMO_LATER)
         return account

@@ -126,14 +126,25 @@ def matter_controller_service() -> dict[str, Any]:
     }
 
 
-def device_secret(node_id: str, what: str, length: int) -> str:
-    """Return a secret a node holds, random but the same for the same node.
+def node_random(node_id: str, what: str) -> random.Random:
+    """Return a generator of one node's own, the same for the same node and purpose.
 
-    Drawn from a generator of its own, so that adding one does not change the node
-    ids and serial numbers the emulator's main generator hands out.
+    Drawing from it leaves the emulator's main generator alone, so that a kind that
+    needs more randomness does not change the node ids and serial numbers handed out
+    after it.
     """
-    rng = random.Random(f"{node_id}/{what}")
+    return random.Random(f"{node_id}/{what}")
+
+
+def device_secret(node_id: str, what: str, length: int) -> str:
+    """Return a secret a node holds, random but the same for the same node."""
+    rng = node_random(node_id, what)
     return "".join(rng.choice(SECRET_ALPHABET) for _ in range(length))
+
+
+def power_param() -> dict[str, Any]:
+    """Return the standard Power toggle."""
+    return param("Power", "esp.param.power", "bool", RW, ui_type="esp.ui.toggle")
 
 
 def standard_service_params(
@@ -166,6 +177,53 @@ class Built:
     sim: dict[str, Any] = field(default_factory=dict)
 
 
+def standard_node(
+    node_id: str,
+    name: str,
+    rng: random.Random,
+    *,
+    device_name: str,
+    device_type: str,
+    info_type: str,
+    model: str,
+    device_params: list[dict[str, Any]],
+    values: dict[str, Any],
+    primary: str,
+) -> Built:
+    """Build a node of one standard device, with Name, the standard services and a serial."""
+    serial = f"{rng.randrange(16**8):08X}"
+    config = {
+        "node_id": node_id,
+        "config_version": "2020-03-20",
+        "info": {
+            "name": f"ESP RainMaker {info_type}",
+            "fw_version": "1.0.2",
+            "type": info_type,
+            "model": model,
+            "project_name": model.replace("-", "_"),
+            "platform": "esp32c3",
+        },
+        "attributes": [{"name": "cmd-resp", "value": "1"}],
+        "devices": [
+            {
+                "name": device_name,
+                "type": device_type,
+                "primary": primary,
+                "attributes": [{"name": "Serial Number", "value": serial}],
+                "params": [
+                    param("Name", "esp.param.name", "string", RW),
+                    *device_params,
+                ],
+            }
+        ],
+        "services": standard_services(),
+    }
+    return Built(
+        config=config,
+        params={device_name: {"Name": name, **values}, **standard_service_params()},
+    )
+
+
 class DeviceKind:
     """A kind of device: builds nodes and, as their `DeviceBehaviour`, lets writes become reported values."""
 
@@ -179,6 +237,10 @@ class DeviceKind:
     def refuse(self, device: str, params: dict[str, Any]) -> str | None:
         """Return a reason this device refuses an otherwise valid write, or None."""
         return None
+
+    def crashes_on(self, device: str, params: dict[str, Any]) -> bool:
+        """Whether the device crashes (goes offline) on a write it refuses."""
+        return False
 
     def apply(
         self, node: EmulatedNode, device: str, params: dict[str, Any], now: float

@@ -15,66 +15,29 @@ from .base import (
     local_control_service,
     matter_controller_service,
     param,
-    standard_service_params,
-    standard_services,
+    power_param,
+    standard_node,
 )
 
-
-def _standard_node(
-    node_id: str,
-    name: str,
-    rng: random.Random,
-    *,
-    device_name: str,
-    device_type: str,
-    info_type: str,
-    model: str,
-    device_params: list[dict[str, Any]],
-    values: dict[str, Any],
-    primary: str,
-) -> Built:
-    serial = f"{rng.randrange(16**8):08X}"
-    config = {
-        "node_id": node_id,
-        "config_version": "2020-03-20",
-        "info": {
-            "name": f"ESP RainMaker {info_type}",
-            "fw_version": "1.0.2",
-            "type": info_type,
-            "model": model,
-            "project_name": model.replace("-", "_"),
-            "platform": "esp32c3",
-        },
-        "attributes": [{"name": "cmd-resp", "value": "1"}],
-        "devices": [
-            {
-                "name": device_name,
-                "type": device_type,
-                "primary": primary,
-                "attributes": [{"name": "Serial Number", "value": serial}],
-                "params": [
-                    param("Name", "esp.param.name", "string", RW),
-                    *device_params,
-                ],
-            }
-        ],
-        "services": standard_services(),
-    }
-    return Built(
-        config=config,
-        params={device_name: {"Name": name, **values}, **standard_service_params()},
-    )
+LIGHT_MODE_HSV = 1  # ESP_RMAKER_LIGHT_MODE_HSV of esp_rmaker_standard_params.h
+LIGHT_MODE_CCT = 2  # ESP_RMAKER_LIGHT_MODE_CCT
+COLOUR_PARAMS = frozenset({"Hue", "Saturation"})
 
 
 class Lightbulb(DeviceKind):
-    """A colour lightbulb: power, brightness, hue, saturation and colour temperature."""
+    """A colour lightbulb: power, brightness, hue, saturation, colour temperature, mode.
+
+    As the RainMaker SDK's light driver does, writing Hue or Saturation switches
+    `Light Mode` to colour (1) and writing CCT switches it to white (2); a write of
+    both kinds keeps the mode, and a write of `Light Mode` itself wins.
+    """
 
     kind = "lightbulb"
     device_name = "Light"
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a lightbulb node."""
-        built = _standard_node(
+        built = standard_node(
             node_id,
             name,
             rng,
@@ -84,7 +47,7 @@ class Lightbulb(DeviceKind):
             model="led-light",
             primary="Power",
             device_params=[
-                param("Power", "esp.param.power", "bool", RW, ui_type="esp.ui.toggle"),
+                power_param(),
                 param(
                     "Brightness",
                     "esp.param.brightness",
@@ -117,6 +80,13 @@ class Lightbulb(DeviceKind):
                     bounds=bounds(2700, 6500, 100),
                     ui_type="esp.ui.slider",
                 ),
+                param(
+                    "Light Mode",
+                    "esp.param.light-mode",
+                    "int",
+                    RW,
+                    bounds=bounds(LIGHT_MODE_HSV, LIGHT_MODE_CCT, 1),
+                ),
             ],
             values={
                 "Power": False,
@@ -124,6 +94,7 @@ class Lightbulb(DeviceKind):
                 "Hue": 30,
                 "Saturation": 80,
                 "CCT": 4000,
+                "Light Mode": LIGHT_MODE_CCT,
             },
         )
         # Reachable on the LAN too: apps there prove possession with the PoP.
@@ -133,6 +104,19 @@ class Lightbulb(DeviceKind):
             "Type": 1,
         }
         return built
+
+    def apply(
+        self, node: EmulatedNode, device: str, params: dict[str, Any], now: float
+    ) -> None:
+        """Report the write, and the light mode the colour params it holds select."""
+        super().apply(node, device, params, now)
+        if device != self.device_name or "Light Mode" in params:
+            return
+        colour = not COLOUR_PARAMS.isdisjoint(params)
+        white = "CCT" in params
+        if colour != white:
+            mode = LIGHT_MODE_HSV if colour else LIGHT_MODE_CCT
+            node.reported[device]["Light Mode"] = mode
 
 
 class Switch(DeviceKind):
@@ -145,7 +129,7 @@ class Switch(DeviceKind):
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a switch node."""
-        built = _standard_node(
+        built = standard_node(
             node_id,
             name,
             rng,
@@ -155,7 +139,7 @@ class Switch(DeviceKind):
             model=f"{self.kind}-1ch",
             primary="Power",
             device_params=[
-                param("Power", "esp.param.power", "bool", RW, ui_type="esp.ui.toggle"),
+                power_param(),
             ],
             values={"Power": False},
         )
@@ -178,7 +162,7 @@ class Fan(DeviceKind):
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a fan node."""
-        return _standard_node(
+        return standard_node(
             node_id,
             name,
             rng,
@@ -188,7 +172,7 @@ class Fan(DeviceKind):
             model="fan",
             primary="Power",
             device_params=[
-                param("Power", "esp.param.power", "bool", RW, ui_type="esp.ui.toggle"),
+                power_param(),
                 param(
                     "Speed",
                     "esp.param.speed",
@@ -220,7 +204,7 @@ class TemperatureSensor(DeviceKind):
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a sensor node."""
-        built = _standard_node(
+        built = standard_node(
             node_id,
             name,
             rng,

@@ -145,6 +145,10 @@ class ThermacellHub(DeviceKind):
             return "LED Saturation cannot be set on this hub"
         return None
 
+    def crashes_on(self, device: str, params: dict[str, Any]) -> bool:
+        """Every write the hub refuses also knocks it offline."""
+        return self.refuse(device, params) is not None
+
     def _hub(self, node: EmulatedNode) -> dict[str, Any]:
         return node.reported[THERMACELL_DEVICE]
 

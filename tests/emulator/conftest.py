@@ -3,12 +3,14 @@
 from typing import Any
 
 import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 
 from rainmaker_emulator import Cloud, EmulatorServer, Endpoint
 
 EMAIL = "owner@example.com"
 PASSWORD = "owner-pass-123"
+NOON = "2031-06-01T12:00:00+00:00"
 
 
 class Raw:
@@ -64,3 +66,32 @@ async def raw(
     caller = Raw(session, emulator.url)
     await caller.login()
     return caller
+
+
+@pytest.fixture
+def still_cloud(cloud: Cloud, freezer: FrozenDateTimeFactory) -> Cloud:
+    """`cloud` with the wall clock stopped at noon (UTC): only `clock.advance` moves it.
+
+    Create nodes after asking for it: a node created earlier would live through the
+    jump to the frozen date.
+    """
+    freezer.move_to(NOON)
+    return cloud
+
+
+def write(cloud: Cloud, node_id: str, device: str, params: dict[str, Any]) -> None:
+    """Write to one device as the API would: the cloud checks, then queues the write."""
+    node = cloud.node(node_id)
+    assert node.check_write({device: params}) is None
+    node.accept_write({device: params}, cloud.clock.now())
+
+
+def reported(cloud: Cloud, node_id: str, device: str) -> dict[str, Any]:
+    """Return a copy of one device's reported params, simulated up to now."""
+    return dict(cloud.node(node_id).reported[device])
+
+
+def after(cloud: Cloud, seconds: float, node_id: str, device: str) -> dict[str, Any]:
+    """Advance the clock, then return one device's reported params."""
+    cloud.clock.advance(seconds)
+    return reported(cloud, node_id, device)

@@ -19,7 +19,7 @@ from .conftest import EMAIL
             "lightbulb",
             "Light",
             "esp.device.lightbulb",
-            {"Power", "Brightness", "Hue", "Saturation", "CCT"},
+            {"Power", "Brightness", "Hue", "Saturation", "CCT", "Light Mode"},
         ),
         ("switch", "Switch", "esp.device.switch", {"Power"}),
         ("outlet", "Outlet", "esp.device.outlet", {"Power"}),
@@ -177,18 +177,10 @@ def test_value_checks() -> None:
 
 
 def test_demo_seed(cloud: Cloud) -> None:
-    """The demo account has two hubs, a lightbulb, a switch, an outlet, a fan and a sensor."""
+    """The demo account has two hubs, an outlet and one device of every other kind."""
     account = cloud.seed_demo()
     kinds = sorted(cloud.nodes[node_id].kind.kind for node_id in account.node_ids)
-    assert kinds == [
-        "fan",
-        "lightbulb",
-        "outlet",
-        "switch",
-        "temperature-sensor",
-        "thermacell",
-        "thermacell",
-    ]
+    assert kinds == sorted([*KINDS.keys() - {"raw", "plug", "socket"}, "thermacell"])
     assert cloud.seed_demo() is account  # seeding again reuses the account
 
 
@@ -221,7 +213,7 @@ def test_command_line() -> None:
         ]
     )
     cloud = build_cloud(args)
-    assert len(cloud.accounts[DEMO_EMAIL].node_ids) == 7 + 3
+    assert len(cloud.accounts[DEMO_EMAIL].node_ids) == 19 + 3
     assert (cloud.latency, cloud.settings.apply_delay, cloud.page_size) == (
         0.05,
         0.1,

@@ -35,7 +35,7 @@ async def test_cli_serves_demo_and_stops_on_sigint() -> None:
             for _ in range(3)
         ]
         assert banner[0].startswith("RainMaker emulator listening on http://127.0.0.1:")
-        assert f"{DEMO_EMAIL} (7 nodes)" in banner[1]
+        assert f"{DEMO_EMAIL} (19 nodes)" in banner[1]
         assert banner[2].strip() == f"demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}"
         url = banner[0].rsplit(" ", 1)[-1].strip()
         async with (
