@@ -4,6 +4,7 @@ import asyncio
 from asyncio import futures
 from datetime import timedelta
 import time
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -14,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.esp_rainmaker.const import DOMAIN
-from rainmaker_emulator import Cloud
+from rainmaker_emulator import DEMO_EMAIL, Cloud
 
 DRAIN_ROUNDS = 2000
 
@@ -108,3 +109,45 @@ def node_device(hass: HomeAssistant, node_id: str) -> dr.DeviceEntry | None:
         ),
         None,
     )
+
+
+def add_device_node(
+    cloud: Cloud,
+    node_id: str,
+    device_type: str,
+    params: list[dict[str, Any]],
+    values: dict[str, Any],
+    *,
+    device: str = "Device",
+) -> str:
+    """Add a one-device node of the demo account, built from param specs and values.
+
+    The node's device is named `device` by its firmware and `node_id` by the user,
+    so its main entity is `<platform>.<node_id in snake case>`.
+    """
+    cloud.add_node(
+        "raw",
+        DEMO_EMAIL,
+        node_id=node_id,
+        config={
+            "node_id": node_id,
+            "info": {"name": node_id, "type": device_type, "fw_version": "1.0"},
+            "devices": [
+                {
+                    "name": device,
+                    "type": device_type,
+                    "params": [
+                        {
+                            "name": "Name",
+                            "type": "esp.param.name",
+                            "data_type": "string",
+                            "properties": ["read", "write"],
+                        },
+                        *params,
+                    ],
+                }
+            ],
+        },
+        params={device: {"Name": node_id, **values}},
+    )
+    return node_id

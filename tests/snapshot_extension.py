@@ -48,7 +48,10 @@ ENTITY_FIELDS = (
     "unit_of_measurement",
 )
 # Attributes and capabilities Home Assistant derives itself, only on some releases.
-DERIVED_BY_RELEASE = frozenset({"min_mireds", "max_mireds", "color_temp"})
+DERIVED_BY_RELEASE = frozenset({"min_mireds", "max_mireds", "color_temp", "is_closed"})
+# Units are written as plain strings: newer releases use enums for some
+# (UnitOfRatio, UnitOfDensity) and spell micro with the Greek mu, not the micro sign.
+UNIT_KEY = "unit_of_measurement"
 DEVICE_FIELDS = (
     "configuration_url",
     "connections",
@@ -71,13 +74,21 @@ def _fields(entry: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in names}
 
 
+def _unit(unit: Any) -> Any:
+    """Return a unit as the same plain string on every release."""
+    return str(unit).replace("\u00b5", "\u03bc") if unit is not None else None
+
+
 def _without_derived(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """Return `mapping` keyed by plain strings, without release-derived keys."""
-    return {
+    portable = {
         str(key): value
         for key, value in mapping.items()
         if str(key) not in DERIVED_BY_RELEASE
     }
+    if UNIT_KEY in portable:
+        portable[UNIT_KEY] = _unit(portable[UNIT_KEY])
+    return portable
 
 
 class PortableSnapshotSerializer(HomeAssistantSnapshotSerializer):
@@ -88,6 +99,7 @@ class PortableSnapshotSerializer(HomeAssistantSnapshotSerializer):
         cls, data: er.RegistryEntry
     ) -> SerializableData:
         serialized = _fields(data, ENTITY_FIELDS)
+        serialized[UNIT_KEY] = _unit(serialized[UNIT_KEY])
         if data.capabilities is not None:
             serialized["capabilities"] = _without_derived(data.capabilities)
         return EntityRegistryEntrySnapshot(serialized)

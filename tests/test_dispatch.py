@@ -24,8 +24,10 @@ def listen(
 
 
 @pytest.fixture
-def coordinator(init_integration: MockConfigEntry) -> RainMakerCoordinator:
-    """The demo account's coordinator."""
+def coordinator(
+    quiet_demo: None, init_integration: MockConfigEntry
+) -> RainMakerCoordinator:
+    """The (quiet) demo account's coordinator."""
     coordinator: RainMakerCoordinator = init_integration.runtime_data.coordinator
     return coordinator
 

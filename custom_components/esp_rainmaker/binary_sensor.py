@@ -17,6 +17,7 @@ from .api.thermacell import has_problem
 from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import WHOLE_NODE, RainMakerEntity, async_add_node_entities, param_value
 from .mapping import generic_naming, generic_params, is_thermacell
+from .meanings import binary_meaning
 
 # The coordinator fetches the data; sensors only read it.
 PARALLEL_UPDATES = 0
@@ -44,6 +45,16 @@ PROBLEM = RainMakerBinarySensorEntityDescription(
 )
 
 
+def _inverted(read: Callable[[Node], object]) -> Callable[[Node], object]:
+    """Return a reader of the opposite of a boolean (anything else as it is)."""
+
+    def is_on(node: Node) -> object:
+        value = read(node)
+        return not value if isinstance(value, bool) else value
+
+    return is_on
+
+
 def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
     coordinator = runtime.coordinator
     yield ConnectivityBinarySensor(coordinator, node, WHOLE_NODE, CONNECTIVITY)
@@ -51,10 +62,13 @@ def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEn
         if is_thermacell(node, device):
             yield RainMakerBinarySensor(coordinator, node, device.name, PROBLEM)
     for device, param in generic_params(node, Platform.BINARY_SENSOR):
+        meaning = binary_meaning(param)
+        read = param_value(device.name, param.name)
         description = RainMakerBinarySensorEntityDescription(
             key=f"param_{param.name}",
+            device_class=meaning.device_class if meaning else None,
             entity_registry_enabled_default=not is_thermacell(node, device),
-            is_on_fn=param_value(device.name, param.name),
+            is_on_fn=_inverted(read) if meaning and meaning.inverted else read,
             **generic_naming(node, device, param),
         )
         yield RainMakerBinarySensor(coordinator, node, device.name, description)

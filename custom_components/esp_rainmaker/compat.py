@@ -7,7 +7,7 @@ release, which is what mypy checks against.
 
 from typing import TYPE_CHECKING, Final
 
-from homeassistant import config_entries
+from homeassistant import config_entries, const
 from homeassistant.core import HomeAssistant, callback
 
 if TYPE_CHECKING:
@@ -28,6 +28,19 @@ else:
 # stops working in 2026.12). Older releases have no such flow: there, an update
 # listener reloads the entry when its options change.
 OPTIONS_FLOW_RELOADS: Final = hasattr(config_entries, "OptionsFlowWithReload")
+
+# Newer releases spell concentration units as UnitOfDensity and UnitOfRatio
+# members (the micro sign became the Greek mu) and deprecate the CONCENTRATION_*
+# constants. Each release's sensors accept its own spelling: 2025.4's is the one
+# written out here.
+_DENSITY = getattr(const, "UnitOfDensity", None)
+_RATIO = getattr(const, "UnitOfRatio", None)
+MICROGRAMS_PER_CUBIC_METER: Final[str] = (
+    _DENSITY.MICROGRAMS_PER_CUBIC_METER if _DENSITY is not None else "\u00b5g/m³"
+)
+PARTS_PER_MILLION: Final[str] = (
+    _RATIO.PARTS_PER_MILLION if _RATIO is not None else "ppm"
+)
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import OptionsFlowWithReload
@@ -55,7 +68,9 @@ def async_reload_on_options_change(
 
 
 __all__ = [
+    "MICROGRAMS_PER_CUBIC_METER",
     "OPTIONS_FLOW_RELOADS",
+    "PARTS_PER_MILLION",
     "OptionsFlowWithReload",
     "RepairsFlowResult",
     "async_reload_on_options_change",

@@ -1,6 +1,6 @@
 """Base entity and entity discovery shared by every platform."""
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Final
 
 from homeassistant.core import callback
@@ -95,6 +95,10 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
     _attr_has_entity_name = True
     # Unavailable while the node is offline (not for what stays true offline).
     follows_connectivity = True
+    # Shows what the cloud reports apart from the values written and not yet
+    # confirmed, which the coordinator's updates leave out when the two agree:
+    # looked at after every fetch.
+    follows_reports = False
 
     def __init__(
         self,
@@ -129,6 +133,19 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
             and node is not None
             and (node.connected is not False or not self.follows_connectivity)
         )
+
+    async def async_added_to_hass(self) -> None:
+        """Look at every fetch too, if the entity shows reports apart from writes."""
+        await super().async_added_to_hass()
+        if self.follows_reports:
+            self.async_on_remove(
+                self.coordinator.async_add_fetch_listener(self._fetched)
+            )
+
+    @callback
+    def _fetched(self, reported: Mapping[str, Node], now: float) -> None:
+        """Write the state if a fetch changed what it shows."""
+        self._handle_coordinator_update()
 
     def _shown(self) -> Hashable:
         """Return what Home Assistant shows of the entity, as `exact_key` compares it."""

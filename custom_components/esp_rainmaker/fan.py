@@ -19,14 +19,15 @@ from homeassistant.util.percentage import (
     ranged_value_to_percentage,
 )
 
-from .api import DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .api import DeviceSpec, Node, number
 from .coordinator import (
     RainMakerConfigEntry,
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
 from .entity import RainMakerEntity, async_add_node_entities
-from .mapping import first_param, main_naming, profile_devices
+from .mapping import main_naming, profile_devices
+from .profiles import DIRECTION, POWER, SPEED, Parts
 
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
@@ -35,10 +36,9 @@ DEFAULT_MAX_SPEED = 5
 
 
 def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
-    for device in profile_devices(node, Platform.FAN):
-        if (power := first_param(device, v.PARAM_POWER)) is not None:
-            description = FanEntityDescription(key="fan", **main_naming(node, device))
-            yield RainMakerFan(runtime.coordinator, node, device, power, description)
+    for device, parts in profile_devices(node, Platform.FAN):
+        description = FanEntityDescription(key="fan", **main_naming(node, device))
+        yield RainMakerFan(runtime.coordinator, node, device, parts, description)
 
 
 async def async_setup_entry(
@@ -62,14 +62,14 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         coordinator: RainMakerCoordinator,
         node: Node,
         device: DeviceSpec,
-        power: ParamSpec,
+        parts: Parts,
         description: FanEntityDescription,
     ) -> None:
-        """Find the speed and direction parameters next to `power`."""
+        """Bind to the power switch and any speed and direction."""
         super().__init__(coordinator, node, device.name, description)
-        self._power = power.name
-        self._speed = first_param(device, v.PARAM_SPEED)
-        self._direction = first_param(device, v.PARAM_DIRECTION)
+        self._power = parts[POWER].name
+        self._speed = parts.get(SPEED)
+        self._direction = parts.get(DIRECTION)
         features = FanEntityFeature.TURN_ON | FanEntityFeature.TURN_OFF
         self._range = (1.0, float(DEFAULT_MAX_SPEED))
         if self._speed is not None:

@@ -1,7 +1,7 @@
 """Lights: standard RainMaker lightbulbs and the LED of Thermacell LIV hubs."""
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from homeassistant.components.light import (
     ATTR_BRIGHTNESS,
@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
-from .api import DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .api import DeviceSpec, Node, ParamSpec, exact_key, number
 from .api.thermacell import PARAM_LED_BRIGHTNESS, PARAM_LED_HUE, repellers_enabled
 from .const import DOMAIN
 from .coordinator import (
@@ -27,13 +27,8 @@ from .coordinator import (
     RainMakerRuntimeData,
 )
 from .entity import RainMakerEntity, async_add_node_entities
-from .mapping import (
-    clamp_to_param,
-    first_param,
-    is_thermacell,
-    main_naming,
-    profile_devices,
-)
+from .mapping import clamp_to_param, is_thermacell, main_naming, profile_devices
+from .profiles import BRIGHTNESS, CCT, HUE, LIGHT_MODE, POWER, SATURATION, Parts
 
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
@@ -41,6 +36,11 @@ PARALLEL_UPDATES = 0
 LED = LightEntityDescription(key="led", translation_key="led")
 LED_SCALE = (1.0, 100.0)
 DEFAULT_KELVIN = (2700, 6500)
+# `esp.param.light-mode` values (esp_rmaker_light_mode_t in Espressif's
+# esp_rmaker_standard_params.h): 1 colour (HSV), 2 white (CCT). Compared by
+# exact_key, so that `True` is not taken for 1.
+LIGHT_MODE_VALUES: Final = ((1, ColorMode.HS), (2, ColorMode.COLOR_TEMP))
+LIGHT_MODES: Final = {exact_key(value): mode for value, mode in LIGHT_MODE_VALUES}
 # Colour temperatures any real lamp can have; bounds outside are firmware noise.
 PLAUSIBLE_KELVIN = (1000, 20000)
 
@@ -69,14 +69,9 @@ def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEn
             and device.param(PARAM_LED_HUE) is not None
         ):
             yield ThermacellLedLight(coordinator, node, device.name, LED)
-    for device in profile_devices(node, Platform.LIGHT):
-        if first_param(device, v.PARAM_POWER) or first_param(
-            device, v.PARAM_BRIGHTNESS
-        ):
-            description = LightEntityDescription(
-                key="light", **main_naming(node, device)
-            )
-            yield RainMakerLight(coordinator, node, device, description)
+    for device, parts in profile_devices(node, Platform.LIGHT):
+        description = LightEntityDescription(key="light", **main_naming(node, device))
+        yield RainMakerLight(coordinator, node, device, parts, description)
 
 
 async def async_setup_entry(
@@ -186,15 +181,17 @@ class RainMakerLight(RainMakerEntity, LightEntity):
         coordinator: RainMakerCoordinator,
         node: Node,
         device: DeviceSpec,
+        parts: Parts,
         description: LightEntityDescription,
     ) -> None:
-        """Find the power, brightness, colour and colour temperature parameters."""
+        """Bind to the power, brightness, colour and colour temperature parameters."""
         super().__init__(coordinator, node, device.name, description)
-        self._power = first_param(device, v.PARAM_POWER)
-        self._level = first_param(device, v.PARAM_BRIGHTNESS)
-        self._hue = first_param(device, v.PARAM_HUE)
-        self._saturation = first_param(device, v.PARAM_SATURATION)
-        self._cct = first_param(device, v.PARAM_CCT)
+        self._power = parts.get(POWER)
+        self._level = parts.get(BRIGHTNESS)
+        self._hue = parts.get(HUE)
+        self._saturation = parts.get(SATURATION)
+        self._cct = parts.get(CCT)
+        self._light_mode = parts.get(LIGHT_MODE)
         modes: set[ColorMode] = set()
         if self._hue is not None and self._saturation is not None:
             modes.add(ColorMode.HS)
@@ -247,15 +244,30 @@ class RainMakerLight(RainMakerEntity, LightEntity):
 
     @property
     def color_mode(self) -> ColorMode:
-        """Return the active mode: the one last commanded, else a guess from saturation."""
+        """Return the active mode.
+
+        The device's light mode says it where it has one; else the mode last
+        commanded, else a guess from the saturation.
+        """
         modes = self._modes
         if len(modes) == 1:
             return next(iter(modes))
+        reported = LIGHT_MODES.get(exact_key(self._read(self._light_mode)))
+        if reported is not None:
+            return reported
         if self._commanded_mode is not None:
             return self._commanded_mode
         return (
             ColorMode.COLOR_TEMP if self._read(self._saturation) == 0 else ColorMode.HS
         )
+
+    def _light_mode_value(self, mode: ColorMode) -> dict[str, Any]:
+        """Return the write that switches the device's light mode to `mode`."""
+        param = self._light_mode
+        if param is None or not param.writable or len(self._modes) == 1:
+            return {}
+        value = next(value for value, known in LIGHT_MODE_VALUES if known is mode)
+        return {param.name: value}
 
     @property
     def hs_color(self) -> tuple[float, float] | None:
@@ -293,11 +305,13 @@ class RainMakerLight(RainMakerEntity, LightEntity):
             values[self._saturation.name] = clamp_to_param(
                 self._saturation, hs_color[1]
             )
+            values |= self._light_mode_value(ColorMode.HS)
             self._commanded_mode = ColorMode.HS
         if (
             kelvin := kwargs.get(ATTR_COLOR_TEMP_KELVIN)
         ) is not None and self._cct is not None:
             values[self._cct.name] = clamp_to_param(self._cct, kelvin)
+            values |= self._light_mode_value(ColorMode.COLOR_TEMP)
             self._commanded_mode = ColorMode.COLOR_TEMP
         await self.coordinator.async_send(self.node_id, self.device_name, values)
 

@@ -1,14 +1,14 @@
 """How RainMaker devices and parameters map onto Home Assistant platforms.
 
-A device's main entity comes from its profile (a row in PROFILES, chosen by the
-device type) or from the Thermacell profile. Every parameter no profile claims is
-mapped by its metadata alone: read-only numbers are sensors, read-only booleans
-binary sensors, writable booleans switches, writable bounded numbers numbers,
-writable strings with valid values selects, write-only booleans buttons.
+A device's main entity comes from its profile (`profiles.PROFILES`, chosen by the
+device type, when the device has the parameters the entity needs) or from the
+Thermacell profile. Every parameter no profile claims is mapped by its metadata
+alone: read-only numbers are sensors, read-only booleans binary sensors, writable
+booleans switches, writable bounded numbers numbers, writable strings with valid
+values selects, other writable strings texts, write-only booleans buttons.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 import math
 from typing import Any, Final
 
@@ -30,6 +30,7 @@ from .api.thermacell import (
     hub_device,
     power_param,
 )
+from .profiles import Parts, first_param, profile_of
 
 BUTTON_UI_TYPES: Final = frozenset({v.UI_TRIGGER, v.UI_PUSH_BUTTON})
 
@@ -50,69 +51,19 @@ THERMACELL_CLAIMS: Final = frozenset(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class DeviceProfile:
-    """A standard device type and the parameter types its main entity consumes."""
-
-    key: str
-    platform: Platform
-    device_types: frozenset[str]
-    claims: frozenset[str]
-
-
-PROFILES: Final[tuple[DeviceProfile, ...]] = (
-    DeviceProfile(
-        key="light",
-        platform=Platform.LIGHT,
-        device_types=frozenset({v.DEVICE_LIGHTBULB, v.DEVICE_LIGHT}),
-        claims=frozenset(
-            {
-                v.PARAM_POWER,
-                v.PARAM_BRIGHTNESS,
-                v.PARAM_HUE,
-                v.PARAM_SATURATION,
-                v.PARAM_CCT,
-            }
-        ),
-    ),
-    DeviceProfile(
-        key="switch",
-        platform=Platform.SWITCH,
-        device_types=frozenset(
-            {v.DEVICE_SWITCH, v.DEVICE_OUTLET, v.DEVICE_PLUG, v.DEVICE_SOCKET}
-        ),
-        claims=frozenset({v.PARAM_POWER}),
-    ),
-    DeviceProfile(
-        key="fan",
-        platform=Platform.FAN,
-        device_types=frozenset({v.DEVICE_FAN}),
-        claims=frozenset({v.PARAM_POWER, v.PARAM_SPEED, v.PARAM_DIRECTION}),
-    ),
-    DeviceProfile(
-        key="temperature",
-        platform=Platform.SENSOR,
-        device_types=frozenset({v.DEVICE_TEMPERATURE_SENSOR}),
-        claims=frozenset({v.PARAM_TEMPERATURE}),
-    ),
-)
-
-
-def profile_of(device: DeviceSpec) -> DeviceProfile | None:
-    """Return the profile of a standard device type."""
-    return next((p for p in PROFILES if device.type in p.device_types), None)
-
-
-def profile_devices(node: Node, platform: Platform) -> Iterator[DeviceSpec]:
-    """Yield the node's devices whose main entity belongs to `platform`."""
+def profile_devices(
+    node: Node, platform: Platform
+) -> Iterator[tuple[DeviceSpec, Parts]]:
+    """Yield the node's devices whose main entity belongs to `platform`, with its parts."""
     for device in node.config.devices:
         profile = profile_of(device)
         if (
             profile is not None
             and profile.platform is platform
             and not is_thermacell(node, device)
+            and (parts := profile.parts(device)) is not None
         ):
-            yield device
+            yield device, parts
 
 
 def is_thermacell(node: Node, device: DeviceSpec) -> bool:
@@ -121,25 +72,14 @@ def is_thermacell(node: Node, device: DeviceSpec) -> bool:
     return hub is not None and hub.name == device.name
 
 
-def first_param(
-    device: DeviceSpec, param_type: str, *, writable: bool = True
-) -> ParamSpec | None:
-    """Return the device's first parameter of a type (writable unless told otherwise)."""
-    return next(
-        (p for p in device.params_of_type(param_type) if p.writable or not writable),
-        None,
-    )
-
-
 def _claimed(node: Node, device: DeviceSpec) -> frozenset[str]:
     """Return the names of the parameters the device's main entities consume."""
     if is_thermacell(node, device):
         power = power_param(device)
         return THERMACELL_CLAIMS | ({power.name} if power is not None else set())
     profile = profile_of(device)
-    if profile is None:
-        return frozenset()
-    return frozenset(p.name for p in device.params if p.type in profile.claims)
+    parts = profile.parts(device) if profile is not None else None
+    return frozenset(p.name for p in parts.values()) if parts else frozenset()
 
 
 def generic_platform(param: ParamSpec) -> Platform | None:
@@ -166,8 +106,11 @@ def generic_platform(param: ParamSpec) -> Platform | None:
         and bounds.max is not None
     ):
         return Platform.NUMBER
-    if param.data_type == v.DATA_TYPE_STRING and param.valid_strs:
-        return Platform.SELECT
+    if param.data_type == v.DATA_TYPE_STRING:
+        if param.valid_strs:
+            return Platform.SELECT
+        if param.readable:
+            return Platform.TEXT
     return None
 
 

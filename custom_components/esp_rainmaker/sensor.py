@@ -32,13 +32,9 @@ from .api.thermacell import (
 )
 from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import RainMakerEntity, async_add_node_entities, param_value
-from .mapping import (
-    first_param,
-    generic_naming,
-    generic_params,
-    is_thermacell,
-    profile_devices,
-)
+from .mapping import generic_naming, generic_params, is_thermacell, profile_devices
+from .meanings import sensor_meaning
+from .profiles import TEMPERATURE
 
 # The coordinator fetches the data; sensors only read it.
 PARALLEL_UPDATES = 0
@@ -122,12 +118,13 @@ def _generic(
     node: Node, device: DeviceSpec, param: ParamSpec
 ) -> RainMakerSensorEntityDescription:
     text = param.data_type == v.DATA_TYPE_STRING
-    temperature = param.type == v.PARAM_TEMPERATURE
+    meaning, unit = sensor_meaning(param) or (None, None)
+    state_class = None if text else SensorStateClass.MEASUREMENT
     return RainMakerSensorEntityDescription(
         key=f"param_{param.name}",
-        device_class=SensorDeviceClass.TEMPERATURE if temperature else None,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS if temperature else None,
-        state_class=None if text else SensorStateClass.MEASUREMENT,
+        device_class=meaning.device_class if meaning else None,
+        native_unit_of_measurement=unit,
+        state_class=meaning.state_class if meaning else state_class,
         entity_category=EntityCategory.DIAGNOSTIC if text else None,
         # Numbers are shown, except on Thermacell hubs, whose curated sensors
         # already cover what matters; text is diagnostic and opt-in everywhere.
@@ -143,10 +140,8 @@ def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEn
         if is_thermacell(node, device):
             for description in THERMACELL_SENSORS:
                 yield RainMakerSensor(coordinator, node, device.name, description)
-    for device in profile_devices(node, Platform.SENSOR):
-        if (
-            param := first_param(device, v.PARAM_TEMPERATURE, writable=False)
-        ) is not None:
+    for device, parts in profile_devices(node, Platform.SENSOR):
+        if (param := parts.get(TEMPERATURE)) is not None:
             yield RainMakerSensor(
                 coordinator, node, device.name, _temperature(device, param)
             )

@@ -24,13 +24,13 @@ from .coordinator import (
 from .entity import RainMakerEntity, RainMakerParamEntity, async_add_node_entities
 from .hubs import ThermacellHubs
 from .mapping import (
-    first_param,
     generic_naming,
     generic_params,
     is_thermacell,
     main_naming,
     profile_devices,
 )
+from .profiles import POWER
 
 # Commands are coalesced by the coordinator; let them reach it together.
 PARALLEL_UPDATES = 0
@@ -57,11 +57,10 @@ def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEn
             yield RepellersSwitch(
                 coordinator, node, device, param, REPELLERS, runtime.hubs
             )
-    for device in profile_devices(node, Platform.SWITCH):
-        if (param := first_param(device, v.PARAM_POWER)) is not None:
-            yield RainMakerSwitch(
-                coordinator, node, device, param, _main_description(node, device)
-            )
+    for device, parts in profile_devices(node, Platform.SWITCH):
+        yield RainMakerSwitch(
+            coordinator, node, device, parts[POWER], _main_description(node, device)
+        )
     for device, param in generic_params(node, Platform.SWITCH):
         description = SwitchEntityDescription(
             key=f"param_{param.name}", **generic_naming(node, device, param)

@@ -107,17 +107,12 @@ SECTION = re.compile(r'README,\s*"([^"]+)"')
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 
 # Entity methods that carry out service actions.
-ACTION_METHODS = {
-    "async_turn_on",
-    "async_turn_off",
-    "async_toggle",
-    "async_press",
-    "async_set_native_value",
-    "async_select_option",
-    "async_set_percentage",
-    "async_set_direction",
-    "async_oscillate",
-    "async_set_preset_mode",
+# Entity methods that are not actions: Home Assistant calls them around the
+# entity's life. Every other public `async_*` method of a platform entity is one.
+LIFECYCLE_METHODS = {
+    "async_added_to_hass",
+    "async_will_remove_from_hass",
+    "async_update",
 }
 # Functions Home Assistant calls with the config entry, which runtime-data (with
 # strict-typing) wants annotated with the typed ConfigEntry alias.
@@ -550,10 +545,15 @@ def _dotted(node: ast.expr) -> str:
     return "?"
 
 
+def _is_action(name: str) -> bool:
+    """Tell whether an entity method is an action (a service call reaches it)."""
+    return name.startswith("async_") and name not in LIFECYCLE_METHODS
+
+
 def _delegates_to_action(call: ast.Call) -> bool:
     """Tell whether a call is another action of the entity (`self.` or `super().`)."""
     func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in ACTION_METHODS:
+    if not isinstance(func, ast.Attribute) or not _is_action(func.attr):
         return False
     owner = func.value
     return (isinstance(owner, ast.Name) and owner.id == "self") or (
@@ -566,8 +566,8 @@ def _delegates_to_action(call: ast.Call) -> bool:
 def test_action_exceptions() -> None:
     """Entity actions reach the cloud only through a coordinator method that translates errors.
 
-    Directly, or through a base-entity helper that does nothing else. That method
-    (today `async_send`) turns every client error into a Home Assistant error.
+    Directly, or through a base-entity or own helper that does nothing else. That
+    method (today `async_send`) turns every client error into a Home Assistant error.
     """
     require_done("action-exceptions")
     coordinator = _coordinator_class()
@@ -592,12 +592,19 @@ def test_action_exceptions() -> None:
     direct = []
     for platform in platforms():
         for cls in classes(platform):
+            # So do the class's own helpers that only forward to one.
+            own = senders | {
+                f"self.{name}"
+                for name, method in methods(cls).items()
+                if (calls := [_dotted(call.func) for call in _awaited_calls(method)])
+                and set(calls) <= senders
+            }
             for name, method in methods(cls).items():
-                if name not in ACTION_METHODS:
+                if not _is_action(name):
                     continue
                 for call in _awaited_calls(method):
                     target = _dotted(call.func)
-                    if target in senders or _delegates_to_action(call):
+                    if target in own or _delegates_to_action(call):
                         continue
                     direct.append(f"{where(platform, call)}: await {target}")
                 direct += [

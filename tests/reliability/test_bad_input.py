@@ -445,8 +445,15 @@ async def test_number_nan_refused(
         # HA's schema clamps brightness to 0-255: full brightness, 100 %.
         ({ATTR_BRIGHTNESS: 300}, {"Power": True, "Brightness": 100}),
         # HA passes any positive kelvin on; the light clamps it into the bulb's range.
-        ({ATTR_COLOR_TEMP_KELVIN: 100}, {"Power": True, "CCT": 2700}),
-        ({ATTR_COLOR_TEMP_KELVIN: 100_000}, {"Power": True, "CCT": 6500}),
+        # A colour temperature switches the bulb to white (light mode 2) with it.
+        (
+            {ATTR_COLOR_TEMP_KELVIN: 100},
+            {"Power": True, "CCT": 2700, "Light Mode": 2},
+        ),
+        (
+            {ATTR_COLOR_TEMP_KELVIN: 100_000},
+            {"Power": True, "CCT": 6500, "Light Mode": 2},
+        ),
     ],
 )
 async def test_light_values_clamped_into_bounds(
@@ -598,6 +605,7 @@ async def test_one_hostile_node_spares_the_account(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     hostile_node: EmulatedNode,
+    cloud: Cloud,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
     entry: str,
@@ -614,7 +622,7 @@ async def test_one_hostile_node_spares_the_account(
     coordinator = mock_config_entry.runtime_data.coordinator
     assert coordinator.last_update_success
     assert HOSTILE_ID not in coordinator.data
-    assert len(coordinator.data) == 7
+    assert coordinator.data.keys() == cloud.nodes.keys() - {HOSTILE_ID}
     assert hass.states.get("switch.coffee_maker").state == STATE_OFF
     warnings = [
         r.getMessage()

@@ -477,7 +477,7 @@ def exercise(node: Node, values: list[Any]) -> None:
         for device, param in mapping.generic_params(node, platform):
             assert mapping.generic_platform(param) is platform
             assert mapping.generic_naming(node, device, param)
-        for device in mapping.profile_devices(node, platform):
+        for device, _parts in mapping.profile_devices(node, platform):
             assert mapping.main_naming(node, device)
     mapping.reboot_param(node)
     sensor.status_option(node)

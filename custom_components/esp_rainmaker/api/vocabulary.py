@@ -2,7 +2,10 @@
 
 Defined by Espressif's esp-rainmaker SDK (`esp_rmaker_standard_types.h`,
 `esp_rmaker_standard_params.h`, `esp_rmaker_node_config.c`) and spelled here once;
-everything else imports them from this module.
+everything else imports them from this module. Types the SDK headers do not name
+cite where they come from: "Neo" is Espressif's esp-rainmaker-neo cloud, whose
+voice-assistant bridge (`alexa_skill` constants) maps the newer device and param
+types, "iOS" the ESP RainMaker iOS app (`RMIntentConstants.swift`).
 """
 
 from typing import Final
@@ -27,6 +30,7 @@ UI_HUE_SLIDER: Final = "esp.ui.hue-slider"
 UI_HUE_CIRCLE: Final = "esp.ui.hue-circle"
 UI_TRIGGER: Final = "esp.ui.trigger"
 UI_PUSH_BUTTON: Final = "esp.ui.push-btn-big"
+UI_DROPDOWN: Final = "esp.ui.dropdown"
 
 # Standard param types.
 PARAM_NAME: Final = "esp.param.name"
@@ -39,6 +43,41 @@ PARAM_CCT: Final = "esp.param.cct"
 PARAM_SPEED: Final = "esp.param.speed"
 PARAM_DIRECTION: Final = "esp.param.direction"
 PARAM_TEMPERATURE: Final = "esp.param.temperature"
+PARAM_HUMIDITY: Final = "esp.param.humidity"
+PARAM_MODE: Final = "esp.param.mode"
+PARAM_AC_MODE: Final = "esp.param.ac-mode"
+# Neo misspells it once (`esp.paran.ac-mode`, in its Rust param list); accepted too.
+PARAM_AC_MODE_MISSPELT: Final = "esp.paran.ac-mode"
+PARAM_FAN_MODE: Final = "esp.param.fan-mode"  # Neo
+PARAM_LIGHT_MODE: Final = "esp.param.light-mode"
+PARAM_TOGGLE: Final = "esp.param.toggle"
+PARAM_RANGE: Final = "esp.param.range"
+PARAM_BLINDS_POSITION: Final = "esp.param.blinds-position"
+PARAM_GARAGE_POSITION: Final = "esp.param.garage-position"
+PARAM_VOLUME: Final = "esp.param.volume"  # Neo
+PARAM_MUTE: Final = "esp.param.mute"  # Neo
+# Setpoints, in every spelling found: `setpoint-temperature` and the low/high pair
+# (Neo's alexa_skill constants, and the Sinapse RainMaker deployment's thermostats),
+# `setpoint` (Neo's params tests), `setpoint_temperature` (named by issue #17; no
+# public firmware found that uses it, accepted all the same).
+PARAM_SETPOINT_TEMPERATURE: Final = "esp.param.setpoint-temperature"
+PARAM_SETPOINTS: Final = frozenset(
+    {
+        PARAM_SETPOINT_TEMPERATURE,
+        "esp.param.setpoint",
+        "esp.param.setpoint_temperature",
+    }
+)
+PARAM_SETPOINT_LOW: Final = "esp.param.setpoint-low-temperature"  # Neo
+PARAM_SETPOINT_HIGH: Final = "esp.param.setpoint-high-temperature"  # Neo
+# A lock's state: "Locked", "Unlocked" or "Jammed" (iOS; Neo's LockController).
+PARAM_LOCK_STATE: Final = "esp.param.lockstate"
+# Detectors (Neo): contact, motion and alarms.
+PARAM_CONTACT: Final = "esp.param.contact-detection-state"
+PARAM_MOTION: Final = "esp.param.motion-detection-state"
+PARAM_WATER_ALARM: Final = "esp.param.water-alarm"
+PARAM_FIRE_ALARM: Final = "esp.param.fire-alarm"
+PARAM_CO_ALARM: Final = "esp.param.carbon-monoxide-alarm"
 PARAM_REBOOT: Final = "esp.param.reboot"
 PARAM_OTA_URL: Final = "esp.param.ota_url"
 PARAM_LOCAL_CONTROL_POP: Final = "esp.param.local_control_pop"
@@ -59,6 +98,18 @@ DEVICE_PLUG: Final = "esp.device.plug"
 DEVICE_SOCKET: Final = "esp.device.socket"
 DEVICE_FAN: Final = "esp.device.fan"
 DEVICE_TEMPERATURE_SENSOR: Final = "esp.device.temperature-sensor"
+DEVICE_HUMIDITY_SENSOR: Final = "esp.device.humidity-sensor"
+DEVICE_THERMOSTAT: Final = "esp.device.thermostat"
+DEVICE_AIR_CONDITIONER: Final = "esp.device.air-conditioner"
+DEVICE_LOCK: Final = "esp.device.lock"
+DEVICE_GARAGE_DOOR_LOCK: Final = "esp.device.garage-door-lock"
+DEVICE_BLINDS_INTERNAL: Final = "esp.device.blinds-internal"
+DEVICE_BLINDS_EXTERNAL: Final = "esp.device.blinds-external"
+DEVICE_GARAGE_DOOR: Final = "esp.device.garage-door"
+DEVICE_SPEAKER: Final = "esp.device.speaker"
+DEVICE_TV: Final = "esp.device.tv"
+DEVICE_CONTACT_SENSOR: Final = "esp.device.contact-sensor"  # Neo
+DEVICE_MOTION_SENSOR: Final = "esp.device.motion-sensor"  # Neo
 
 # Standard service types.
 SERVICE_SYSTEM: Final = "esp.service.system"
