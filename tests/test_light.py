@@ -1,5 +1,7 @@
 """Lights: snapshot, the Thermacell LED, and standard colour lightbulbs."""
 
+from typing import Any
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.light import (
     ATTR_BRIGHTNESS,
@@ -30,7 +32,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from rainmaker_emulator import Cloud, EmulatorAdmin, Endpoint
 
-from .common import node_id_named, tick
+from .common import add_device_node, node_id_named, tick
 
 LED = "light.patio_led"
 LAMP = "light.desk_lamp"
@@ -224,14 +226,63 @@ async def test_lightbulb(
     assert hass.states.get(LAMP).state == STATE_OFF
 
 
+def _spec(name: str, param_type: str, data_type: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": param_type,
+        "data_type": data_type,
+        "properties": ["read", "write"],
+        **extra,
+    }
+
+
 async def test_color_mode_guess_after_restart(
     hass: HomeAssistant, cloud: Cloud, mock_config_entry: MockConfigEntry
 ) -> None:
-    """Without a command to go by, a bulb with zero saturation is in colour temperature mode."""
-    light = cloud.node(node_id_named(cloud, "Desk Lamp"))
-    light.reported["Light"].update({"Power": True, "Saturation": 0})
+    """Without a light mode or a command to go by, zero saturation is colour temperature."""
+    add_device_node(
+        cloud,
+        "Old Bulb",
+        "esp.device.lightbulb",
+        [
+            _spec("Power", "esp.param.power", "bool"),
+            _spec("Hue", "esp.param.hue", "int", bounds={"min": 0, "max": 360}),
+            _spec(
+                "Saturation",
+                "esp.param.saturation",
+                "int",
+                bounds={"min": 0, "max": 100},
+            ),
+            _spec("CCT", "esp.param.cct", "int", bounds={"min": 2700, "max": 6500}),
+        ],
+        {"Power": True, "Hue": 30, "Saturation": 0, "CCT": 4000},
+    )
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
 
+    state = hass.states.get("light.old_bulb")
+    assert state.attributes[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_light_mode_decides_and_follows(
+    hass: HomeAssistant,
+    cloud: Cloud,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The bulb's light mode says which colour mode it is in; a colour switches it."""
+    node_id = node_id_named(cloud, "Desk Lamp")
+    await admin.set_params(
+        node_id, {"Light": {"Power": True, "Saturation": 0, "Light Mode": 1}}
+    )
+    await tick(hass, freezer, 30)
+    assert hass.states.get(LAMP).attributes[ATTR_COLOR_MODE] == ColorMode.HS
+
+    await call(hass, SERVICE_TURN_ON, LAMP, **{ATTR_COLOR_TEMP_KELVIN: 3000})
+    await tick(hass, freezer, 0.3)
+    assert cloud.node(node_id).writes[-1]["payload"] == {
+        "Light": {"Power": True, "CCT": 3000, "Light Mode": 2}
+    }
     assert hass.states.get(LAMP).attributes[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP

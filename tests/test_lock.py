@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from rainmaker_emulator import Cloud
+from rainmaker_emulator import Cloud, EmulatorAdmin
 
 from .common import add_device_node, node_id_named, tick
 
@@ -110,3 +110,23 @@ async def test_boolean_lock_and_fallback(
 
     assert hass.states.get("lock.odd_lock") is None
     assert hass.states.get("select.odd_lock_bolt").state == "Shut"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_jammed_bolt(
+    hass: HomeAssistant,
+    cloud: Cloud,
+    admin: EmulatorAdmin,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A bolt that jams shows jammed, not the state asked for; a later move clears it."""
+    node_id = node_id_named(cloud, "Front Door Lock")
+    await admin.jam_lock(node_id)
+    await call(hass, SERVICE_UNLOCK)
+    await tick(hass, freezer, 5)
+    assert hass.states.get(LOCK).state == LockState.JAMMED
+
+    await call(hass, SERVICE_LOCK)
+    assert hass.states.get(LOCK).state == LockState.LOCKING
+    await tick(hass, freezer, 5)
+    assert hass.states.get(LOCK).state == LockState.LOCKED

@@ -7,7 +7,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.api import Bounds, ParamSpec
-from custom_components.esp_rainmaker.mapping import clamp_to_param
+from custom_components.esp_rainmaker.mapping import clamp_to_param, unmapped_params
 
 from .conftest import GENERIC_NODE_ID
 
@@ -79,3 +79,19 @@ def test_clamp_to_param(
     """Values are clamped to the bounds and rounded to the step."""
     param = ParamSpec("P", "x", data_type, frozenset({"write"}), bounds=bounds)
     assert clamp_to_param(param, value) == expected
+
+
+@pytest.mark.usefixtures("generic_node")
+async def test_unmapped_params_are_named_with_a_reason(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """What no entity shows is listed (in diagnostics), each with why."""
+    node = init_integration.runtime_data.coordinator.data[GENERIC_NODE_ID]
+    assert unmapped_params(node) == {
+        "AC": {
+            "Wi-Fi Password": "a credential",
+            "Secret": "a credential",
+            "Zones": "an object",
+            "Offset": "a writable number without bounds",
+        }
+    }

@@ -18,6 +18,7 @@ from .api.thermacell import PARAM_HUB_ID
 from .const import CONF_TOKENS, DOMAIN
 from .coordinator import RainMakerConfigEntry
 from .entity import SERIAL_ATTRIBUTE
+from .mapping import unmapped_params
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -66,6 +67,9 @@ def _node(node: Node) -> dict[str, Any]:
             }
             for device in config.entries
         ],
+        # What no entity shows, and why: a device's param missing from Home
+        # Assistant is listed here rather than left out silently.
+        "unmapped": unmapped_params(node),
         "values": {
             device.name: {
                 param.name: REDACTED if param.secret else value

@@ -92,8 +92,8 @@ class RainMakerLock(RainMakerEntity, LockEntity):
 
     @property
     def is_jammed(self) -> bool:
-        """Return True when the device reports the bolt stuck."""
-        return self._reported() == JAMMED
+        """Return True when the device reports the bolt stuck (and no move is asked)."""
+        return self._reported() == JAMMED and self._sent() is None
 
     @property
     def is_locking(self) -> bool:

@@ -125,6 +125,38 @@ def generic_params(
                 yield device, param
 
 
+def unmapped_params(node: Node) -> dict[str, dict[str, str]]:
+    """Return, by device, the params no entity shows and why (for diagnostics)."""
+    unmapped: dict[str, dict[str, str]] = {}
+    for device in node.config.devices:
+        claimed = _claimed(node, device)
+        for param in device.params:
+            if (
+                param.name in claimed
+                or param.type == v.PARAM_NAME
+                or generic_platform(param) is not None
+            ):
+                continue
+            unmapped.setdefault(device.name, {})[param.name] = _unmapped_reason(param)
+    return unmapped
+
+
+def _unmapped_reason(param: ParamSpec) -> str:
+    if param.secret:
+        return "a credential"
+    if param.hidden:
+        return "hidden by the device"
+    if not param.readable and not param.writable:
+        return "neither readable nor writable"
+    if param.data_type in (v.DATA_TYPE_OBJECT, v.DATA_TYPE_ARRAY):
+        return f"an {param.data_type}"
+    if param.numeric:
+        return "a writable number without bounds"
+    if param.data_type == v.DATA_TYPE_STRING:
+        return "a write-only string"
+    return f"of data type {param.data_type}"
+
+
 def reboot_param(node: Node) -> tuple[DeviceSpec, ParamSpec] | None:
     """Return the System service's writable reboot parameter, if the node has one."""
     service = node.config.service_of_type(v.SERVICE_SYSTEM)

@@ -32,6 +32,18 @@ DEMO_DEVICES = [
     "Garden Lights",
     "Ceiling Fan",
     "Greenhouse",
+    "Hallway Thermostat",
+    "Bedroom AC",
+    "Living Room Blinds",
+    "Garage Door",
+    "Front Door Lock",
+    "Bathroom Humidity",
+    "Back Door",
+    "Hall Motion",
+    "Desk Plug",
+    "Air Monitor",
+    "Kitchen Speaker",
+    "Living Room TV",
 ]
 INVALID_AUTH = "Invalid authentication: the e-mail address or password is wrong."
 
@@ -138,7 +150,8 @@ def test_set_up_account_and_switch_repellers(
     # The devices list, then the Patio hub's device page.
     devices.click()
     for name in DEMO_DEVICES:
-        expect(page.get_by_text(name, exact=True)).to_be_visible()
+        # A device's model can read like its name ("Garage Door"): the first is the name.
+        expect(page.get_by_text(name, exact=True).first).to_be_visible()
     page.get_by_text("Patio", exact=True).click()
     page.wait_for_url("**/config/devices/device/**")
     # The entity row's toggle (newer frontends give the switch no accessible name).
@@ -164,3 +177,22 @@ def test_set_up_account_and_switch_repellers(
     expect(page.get_by_text("Warming up")).to_be_visible()
     expect(repellers).to_be_checked()
     screenshot(page, "device-hub.png", full_page=True)
+
+
+    # The thermostat is a climate entity and the blinds a cover.
+    for name, state, shot in (
+        ("Hallway Thermostat", "Current temperature", "device-thermostat.png"),
+        ("Living Room Blinds", "Closed", "device-blinds.png"),
+    ):
+        page.go_back()
+        page.wait_for_url("**/config/devices/dashboard**")
+        page.get_by_text(name, exact=True).first.click()
+        page.wait_for_url("**/config/devices/device/**")
+        # Its main entity's more-info dialog: the thermostat's dial, the blinds' position.
+        controls = page.locator("ha-card").filter(has_text="Controls")
+        controls.locator("state-badge").first.click()
+        shown = page.get_by_text(state, exact=True).first
+        expect(shown).to_be_visible()
+        screenshot(page, shot)
+        page.keyboard.press("Escape")
+        expect(shown).to_be_hidden()
