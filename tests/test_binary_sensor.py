@@ -14,9 +14,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from rainmaker_emulator import EmulatorAdmin
+from rainmaker_emulator import Cloud, EmulatorAdmin
 
-from .common import tick
+from .common import node_id_named, tick
 from .conftest import GENERIC_NODE_ID
 
 FILTER = "binary_sensor.living_room_ac_filter_dirty"
@@ -48,3 +48,32 @@ async def test_read_only_boolean_follows_the_cloud(
     await admin.set_online(GENERIC_NODE_ID, False)
     await tick(hass, freezer, 30)
     assert hass.states.get(FILTER).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_detectors_follow_the_devices(
+    hass: HomeAssistant, cloud: Cloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A door is open (on) when its contact detects no contact; motion is on with motion.
+
+    Over a quarter of an hour the demo's door opens and its hall sees motion; every
+    poll shows what the devices report.
+    """
+    door = cloud.node(node_id_named(cloud, "Back Door"))
+    hall = cloud.node(node_id_named(cloud, "Hall Motion"))
+    seen: set[tuple[str, str]] = set()
+    for _ in range(30):
+        await tick(hass, freezer, 30)
+        contact = door.reported["Contact Sensor"]["Contact"]
+        motion = hall.reported["Motion Sensor"]["Motion"]
+        shown = (
+            hass.states.get("binary_sensor.back_door_contact").state,
+            hass.states.get("binary_sensor.hall_motion_motion").state,
+        )
+        assert shown == (
+            STATE_OFF if contact else STATE_ON,
+            STATE_ON if motion else STATE_OFF,
+        )
+        seen.add(shown)
+    assert {door for door, _ in seen} == {STATE_ON, STATE_OFF}
+    assert {motion for _, motion in seen} == {STATE_ON, STATE_OFF}
