@@ -178,7 +178,6 @@ def test_set_up_account_and_switch_repellers(
     expect(repellers).to_be_checked()
     screenshot(page, "device-hub.png", full_page=True)
 
-
     # The thermostat is a climate entity and the blinds a cover.
     for name, state, shot in (
         ("Hallway Thermostat", "Current temperature", "device-thermostat.png"),
