@@ -35,6 +35,12 @@ def reading(
         (reading("RH", "esp.param.humidity"), SensorDeviceClass.HUMIDITY, "%"),
         (reading("Temperature"), SensorDeviceClass.TEMPERATURE, "°C"),
         (reading("Temperature (°F)"), SensorDeviceClass.TEMPERATURE, "°F"),
+        (
+            reading("Temp [C]", "esp.param.temperature"),
+            SensorDeviceClass.TEMPERATURE,
+            "°C",
+        ),
+        (reading("Temperature F"), SensorDeviceClass.TEMPERATURE, "°F"),
         (reading("Active Power"), SensorDeviceClass.POWER, "W"),
         (reading("Power W"), SensorDeviceClass.POWER, "W"),
         (reading("Power [kW]"), SensorDeviceClass.POWER, "kW"),

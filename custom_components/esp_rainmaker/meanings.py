@@ -63,7 +63,12 @@ SENSOR_MEANINGS: Final[tuple[SensorMeaning, ...]] = (
         unit=UnitOfTemperature.CELSIUS,
         types=frozenset({v.PARAM_TEMPERATURE}),
         names=frozenset({"temperature"}),
-        units={"°c": UnitOfTemperature.CELSIUS, "°f": UnitOfTemperature.FAHRENHEIT},
+        units={
+            "°c": UnitOfTemperature.CELSIUS,
+            "c": UnitOfTemperature.CELSIUS,
+            "°f": UnitOfTemperature.FAHRENHEIT,
+            "f": UnitOfTemperature.FAHRENHEIT,
+        },
     ),
     SensorMeaning(
         device_class=SensorDeviceClass.HUMIDITY,
