@@ -2,7 +2,6 @@
 
 from bisect import bisect_left
 from collections import Counter, deque
-import copy
 from dataclasses import dataclass, field
 from email.utils import formatdate
 import fnmatch
@@ -14,7 +13,7 @@ from typing import Any
 import uuid
 
 from .clock import SimClock
-from .devices import DEVICE_SECRET_TYPES, KINDS, Built
+from .devices import DEVICE_SECRET_TYPES, KINDS, RawDevice
 from .nodes import EmulatedNode, Nodes, Role
 from .seeding import DEMO_FIRST, DEMO_LATER, SEED_KINDS
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
@@ -233,11 +232,8 @@ class Cloud:
         if node_id in self.nodes:
             raise ValueError(f"node {node_id} exists")
         device_kind = KINDS[kind]
-        if kind == "raw":
-            # Copies: the node's state must not alias the caller's objects.
-            built = Built(
-                config=copy.deepcopy(config), params=copy.deepcopy(params or {})
-            )
+        if isinstance(device_kind, RawDevice):
+            built = device_kind.given(config, params)
         else:
             built = device_kind.build(
                 node_id, name or f"{device_kind.device_name}", self.rng

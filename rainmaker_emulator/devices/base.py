@@ -1,5 +1,6 @@
 """What every device kind shares: config builders, standard services and base behaviour."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 import random
@@ -224,15 +225,15 @@ def standard_node(
     )
 
 
-class DeviceKind:
+class DeviceKind(ABC):
     """A kind of device: builds nodes and, as their `DeviceBehaviour`, lets writes become reported values."""
 
     kind: str = ""
     device_name: str = ""
 
+    @abstractmethod
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
         """Build a new node's config and initial params."""
-        raise NotImplementedError
 
     def refuse(self, device: str, params: dict[str, Any]) -> str | None:
         """Return a reason this device refuses an otherwise valid write, or None."""
@@ -256,14 +257,17 @@ class DeviceKind:
             node.go_offline(now, now + node.settings.reboot_offline)
 
     def simulate(self, node: EmulatedNode, start: float, end: float) -> None:
-        """Evolve continuous state from `start` to `end`."""
+        """Evolve continuous state from `start` to `end` (by default nothing evolves)."""
+        return
 
     def next_event(self, node: EmulatedNode) -> float | None:
         """When the device next changes on its own, if it will."""
         return None
 
     def fire_event(self, node: EmulatedNode, now: float) -> None:
-        """Handle the change announced by `next_event`."""
+        """Handle the change announced by `next_event` (by default none is)."""
+        return
 
     def on_boot(self, node: EmulatedNode, now: float) -> None:
-        """React to the node coming back from a reboot."""
+        """React to the node coming back from a reboot (by default nothing to do)."""
+        return

@@ -1,5 +1,6 @@
 """The standard device kinds of the RainMaker SDK's examples, and raw nodes."""
 
+import copy
 import math
 import random
 from typing import Any
@@ -240,5 +241,10 @@ class RawDevice(DeviceKind):
     kind = "raw"
 
     def build(self, node_id: str, name: str, rng: random.Random) -> Built:
-        """Raw nodes are built by the caller."""
-        raise NotImplementedError
+        """Refuse: a raw node has no config of its own (see `given`)."""
+        raise TypeError("a raw node is made from the config and params it is given")
+
+    @staticmethod
+    def given(config: Any, params: Any) -> Built:
+        """Build a node from a config and params, copied so the node does not share them."""
+        return Built(config=copy.deepcopy(config), params=copy.deepcopy(params or {}))

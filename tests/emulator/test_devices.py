@@ -6,7 +6,7 @@ import pytest
 
 from rainmaker_emulator import DEMO_EMAIL, KINDS, Cloud
 from rainmaker_emulator.__main__ import build_cloud, parse_args
-from rainmaker_emulator.devices import TemperatureSensor
+from rainmaker_emulator.devices import RawDevice, TemperatureSensor
 from rainmaker_emulator.nodes import check_value, index_specs
 
 from .conftest import EMAIL
@@ -163,7 +163,7 @@ def test_raw_nodes_and_broken_configs(cloud: Cloud, owner: str) -> None:
     assert index_specs(
         {"devices": [5, {"name": "D", "params": [5, {"name": "P"}]}], "services": "x"}
     ) == {("D", "P"): {"name": "P"}}
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(TypeError, match="given"):
         KINDS["raw"].build("x", "y", cloud.rng)
 
 
@@ -261,3 +261,13 @@ def test_command_line_defaults_and_kinds() -> None:
         + ["esp.device.fan"]
         + ["esp.device.temperature-sensor"] * 4
     )
+
+
+def test_raw_nodes_copy_what_they_are_given() -> None:
+    """What a raw node is given is copied."""
+    raw = RawDevice()
+    config = {"node_id": "n1", "devices": []}
+    built = raw.given(config, None)
+    assert built.config == config
+    assert built.config is not config
+    assert built.params == {}
