@@ -23,7 +23,7 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerDeviceEntity, RainMakerEntity, async_add_node_entities
 from .mapping import clamp_to_param, main_naming, profile_devices
 from .profiles import (
     FAN_MODE,
@@ -94,7 +94,7 @@ async def async_setup_entry(
     async_add_node_entities(entry, async_add_entities, _entities)
 
 
-class RainMakerClimate(RainMakerEntity, ClimateEntity):
+class RainMakerClimate(RainMakerDeviceEntity, ClimateEntity):
     """A thermostat or air conditioner.
 
     HVAC modes come from the mode param's words (heat, cool, auto, dry, fan) and
@@ -111,7 +111,7 @@ class RainMakerClimate(RainMakerEntity, ClimateEntity):
         description: ClimateEntityDescription,
     ) -> None:
         """Bind to the device's parts and read its modes, bounds and unit."""
-        super().__init__(coordinator, node, device.name, description)
+        super().__init__(coordinator, node, device, parts, description)
         self._power = parts.get(POWER)
         self._setpoint = parts.get(SETPOINT)
         self._low = parts.get(SETPOINT_LOW)
@@ -175,30 +175,22 @@ class RainMakerClimate(RainMakerEntity, ClimateEntity):
             integral = target.data_type == v.DATA_TYPE_INT
             self._attr_target_temperature_step = 1.0 if integral else 0.5
 
-    def _read(self, param: ParamSpec | None) -> Any:
-        node = self.node
-        return (
-            node.get(self.device_name, param.name)
-            if node is not None and param is not None
-            else None
-        )
-
     def _number(self, param: ParamSpec | None) -> float | None:
-        found = number(self._read(param))
+        found = number(self.read(param))
         return None if found is None else float(found)
 
     @property
     def hvac_mode(self) -> HVACMode | None:
         """Return off while powered off, else the mode the device reports."""
         if self._power is not None:
-            power = self._read(self._power)
+            power = self.read(self._power)
             if not isinstance(power, bool):
                 return None
             if not power:
                 return HVACMode.OFF
         if self._mode is None:
             return HVACMode.AUTO
-        value = self._read(self._mode)
+        value = self.read(self._mode)
         return HVAC_BY_WORD.get(word(value)) if isinstance(value, str) else None
 
     @property
@@ -229,7 +221,7 @@ class RainMakerClimate(RainMakerEntity, ClimateEntity):
     @property
     def fan_mode(self) -> str | None:
         """Return the fan mode (or the speed, as text)."""
-        value = self._read(self._fan or self._speed)
+        value = self.read(self._fan or self._speed)
         if isinstance(value, str):
             return value
         found = number(value)

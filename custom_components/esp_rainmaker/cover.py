@@ -22,7 +22,7 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerDeviceEntity, RainMakerEntity, async_add_node_entities
 from .mapping import clamp_to_param, main_naming, profile_devices
 from .profiles import POSITION, TOGGLE, Parts, span
 
@@ -96,7 +96,7 @@ async def async_setup_entry(
     async_add_node_entities(entry, async_add_entities, _entities)
 
 
-class RainMakerCover(RainMakerEntity, CoverEntity):
+class RainMakerCover(RainMakerDeviceEntity, CoverEntity):
     """Blinds or a garage door, by position (0 closed) or by an open/closed toggle.
 
     The position shown is the one the device reports, not the one sent: a cover
@@ -115,7 +115,7 @@ class RainMakerCover(RainMakerEntity, CoverEntity):
         description: CoverEntityDescription,
     ) -> None:
         """Bind to the position (or toggle) param."""
-        super().__init__(coordinator, node, device.name, description)
+        super().__init__(coordinator, node, device, parts, description)
         self._position = parts.get(POSITION)
         self._toggle = parts.get(TOGGLE)
         features = CoverEntityFeature.OPEN | CoverEntityFeature.CLOSE
@@ -126,14 +126,9 @@ class RainMakerCover(RainMakerEntity, CoverEntity):
         self._attr_supported_features = features
         self._travel = Travel()
 
-    def _reported_value(self, reported: Mapping[str, Node]) -> Any:
-        node = reported.get(self.node_id)
-        param = self._position or self._toggle
-        return node.get(self.device_name, param.name) if node and param else None
-
     def _level(self) -> float | None:
         """Return the reported position on the device's scale (toggle: 0 or 100)."""
-        value = self._reported_value(self.coordinator.reported)
+        value = self.read(self._position or self._toggle, reported=True)
         if self._toggle is not None:
             return (100.0 if value else 0.0) if isinstance(value, bool) else None
         found = number(value)

@@ -22,6 +22,7 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
+from .profiles import Parts
 
 SERIAL_ATTRIBUTE = "Serial Number"
 # The device part of the unique id of entities about the whole node (its
@@ -194,6 +195,29 @@ class RainMakerParamEntity(RainMakerEntity):
         await self.coordinator.async_send(
             self.node_id, self.device_name, {self.param.name: value}
         )
+
+
+class RainMakerDeviceEntity(RainMakerEntity):
+    """A device's main entity, made of the params (parts) its profile picked."""
+
+    def __init__(
+        self,
+        coordinator: RainMakerCoordinator,
+        node: Node,
+        device: DeviceSpec,
+        parts: Parts,
+        description: EntityDescription,
+    ) -> None:
+        """Bind to the device and its parts."""
+        super().__init__(coordinator, node, device.name, description)
+        self.parts = parts
+
+    def read(self, param: ParamSpec | None, *, reported: bool = False) -> Any:
+        """Return a param's value as shown (or as the cloud `reported` it), None if unknown."""
+        node = self.coordinator.reported.get(self.node_id) if reported else self.node
+        if node is None or param is None:
+            return None
+        return node.get(self.device_name, param.name)
 
 
 def param_value(device: str, param: str) -> Callable[[Node], Any]:

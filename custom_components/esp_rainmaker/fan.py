@@ -25,7 +25,7 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerDeviceEntity, RainMakerEntity, async_add_node_entities
 from .mapping import main_naming, profile_devices
 from .profiles import DIRECTION, POWER, SPEED, Parts
 
@@ -50,7 +50,7 @@ async def async_setup_entry(
     async_add_node_entities(entry, async_add_entities, _entities)
 
 
-class RainMakerFan(RainMakerEntity, FanEntity):
+class RainMakerFan(RainMakerDeviceEntity, FanEntity):
     """A standard RainMaker fan.
 
     Speeds run over the parameter's bounds; a speed of 0 (when the bounds allow it)
@@ -66,8 +66,8 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         description: FanEntityDescription,
     ) -> None:
         """Bind to the power switch and any speed and direction."""
-        super().__init__(coordinator, node, device.name, description)
-        self._power = parts[POWER].name
+        super().__init__(coordinator, node, device, parts, description)
+        self._power = parts[POWER]
         self._speed = parts.get(SPEED)
         self._direction = parts.get(DIRECTION)
         features = FanEntityFeature.TURN_ON | FanEntityFeature.TURN_OFF
@@ -85,20 +85,16 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         self._attr_supported_features = features
         self._attr_speed_count = max(1, int(self._range[1] - self._range[0] + 1))
 
-    def _read(self, name: str | None) -> Any:
-        node = self.node
-        return node.get(self.device_name, name) if node is not None and name else None
-
     @property
     def is_on(self) -> bool | None:
         """Return the power state."""
-        value = self._read(self._power)
+        value = self.read(self._power)
         return value if isinstance(value, bool) else None
 
     @property
     def percentage(self) -> int | None:
         """Return the speed as a percentage of the speed range."""
-        speed = number(self._read(self._speed.name if self._speed else None))
+        speed = number(self.read(self._speed))
         if speed is None:
             return None
         if speed < self._range[0]:
@@ -108,7 +104,7 @@ class RainMakerFan(RainMakerEntity, FanEntity):
     @property
     def current_direction(self) -> str | None:
         """Return forward (0) or reverse (1)."""
-        value = self._read(self._direction.name if self._direction else None)
+        value = self.read(self._direction)
         if value in (0, 1) and not isinstance(value, bool):
             return DIRECTION_REVERSE if value else DIRECTION_FORWARD
         return None
@@ -129,7 +125,7 @@ class RainMakerFan(RainMakerEntity, FanEntity):
         if percentage == 0:
             await self.async_turn_off()
             return
-        values: dict[str, Any] = {self._power: True}
+        values: dict[str, Any] = {self._power.name: True}
         if percentage is not None:
             values |= self._speed_values(percentage)
         await self.coordinator.async_send(self.node_id, self.device_name, values)
@@ -137,7 +133,7 @@ class RainMakerFan(RainMakerEntity, FanEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off."""
         await self.coordinator.async_send(
-            self.node_id, self.device_name, {self._power: False}
+            self.node_id, self.device_name, {self._power.name: False}
         )
 
     async def async_set_percentage(self, percentage: int) -> None:

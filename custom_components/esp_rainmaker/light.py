@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
-from .api import DeviceSpec, Node, ParamSpec, exact_key, number
+from .api import DeviceSpec, Node, exact_key, number
 from .api.thermacell import PARAM_LED_BRIGHTNESS, PARAM_LED_HUE, repellers_enabled
 from .const import DOMAIN
 from .coordinator import (
@@ -26,7 +26,7 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerDeviceEntity, RainMakerEntity, async_add_node_entities
 from .mapping import clamp_to_param, is_thermacell, main_naming, profile_devices
 from .profiles import BRIGHTNESS, CCT, HUE, LIGHT_MODE, POWER, SATURATION, Parts
 
@@ -173,7 +173,7 @@ class ThermacellLedLight(RainMakerEntity, LightEntity, RestoreEntity):
         )
 
 
-class RainMakerLight(RainMakerEntity, LightEntity):
+class RainMakerLight(RainMakerDeviceEntity, LightEntity):
     """A standard lightbulb, with the colour modes its parameters allow."""
 
     def __init__(
@@ -185,7 +185,7 @@ class RainMakerLight(RainMakerEntity, LightEntity):
         description: LightEntityDescription,
     ) -> None:
         """Bind to the power, brightness, colour and colour temperature parameters."""
-        super().__init__(coordinator, node, device.name, description)
+        super().__init__(coordinator, node, device, parts, description)
         self._power = parts.get(POWER)
         self._level = parts.get(BRIGHTNESS)
         self._hue = parts.get(HUE)
@@ -213,14 +213,6 @@ class RainMakerLight(RainMakerEntity, LightEntity):
         self._modes = modes
         self._commanded_mode: ColorMode | None = None
 
-    def _read(self, param: ParamSpec | None) -> Any:
-        node = self.node
-        return (
-            node.get(self.device_name, param.name)
-            if node is not None and param
-            else None
-        )
-
     def _scale(self) -> tuple[float, float]:
         bounds = self._level.bounds if self._level else None
         low = bounds.min if bounds and bounds.min is not None else 0
@@ -231,15 +223,15 @@ class RainMakerLight(RainMakerEntity, LightEntity):
     def is_on(self) -> bool | None:
         """Return the power state (or brightness above zero without a power switch)."""
         if self._power is not None:
-            value = self._read(self._power)
+            value = self.read(self._power)
             return value if isinstance(value, bool) else None
-        level = _float(self._read(self._level))
+        level = _float(self.read(self._level))
         return None if level is None else level > 0
 
     @property
     def brightness(self) -> int | None:
         """Return the brightness on Home Assistant's 0-255 scale."""
-        level = _float(self._read(self._level))
+        level = _float(self.read(self._level))
         return value_to_brightness(self._scale(), level) if level else None
 
     @property
@@ -252,13 +244,13 @@ class RainMakerLight(RainMakerEntity, LightEntity):
         modes = self._modes
         if len(modes) == 1:
             return next(iter(modes))
-        reported = LIGHT_MODES.get(exact_key(self._read(self._light_mode)))
+        reported = LIGHT_MODES.get(exact_key(self.read(self._light_mode)))
         if reported is not None:
             return reported
         if self._commanded_mode is not None:
             return self._commanded_mode
         return (
-            ColorMode.COLOR_TEMP if self._read(self._saturation) == 0 else ColorMode.HS
+            ColorMode.COLOR_TEMP if self.read(self._saturation) == 0 else ColorMode.HS
         )
 
     def _light_mode_value(self, mode: ColorMode) -> dict[str, Any]:
@@ -273,15 +265,15 @@ class RainMakerLight(RainMakerEntity, LightEntity):
     def hs_color(self) -> tuple[float, float] | None:
         """Return hue and saturation."""
         hue, saturation = (
-            _float(self._read(self._hue)),
-            _float(self._read(self._saturation)),
+            _float(self.read(self._hue)),
+            _float(self.read(self._saturation)),
         )
         return None if hue is None or saturation is None else (hue, saturation)
 
     @property
     def color_temp_kelvin(self) -> int | None:
         """Return the colour temperature."""
-        value = _float(self._read(self._cct))
+        value = _float(self.read(self._cct))
         return round(value) if value is not None else None
 
     async def async_turn_on(self, **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
-from .entity import RainMakerEntity, async_add_node_entities
+from .entity import RainMakerDeviceEntity, RainMakerEntity, async_add_node_entities
 from .mapping import main_naming, profile_devices
 from .profiles import LOCK_STATE, Parts, word
 
@@ -41,7 +41,7 @@ async def async_setup_entry(
     async_add_node_entities(entry, async_add_entities, _entities)
 
 
-class RainMakerLock(RainMakerEntity, LockEntity):
+class RainMakerLock(RainMakerDeviceEntity, LockEntity):
     """A lock whose state is "Locked", "Unlocked" or "Jammed" (or a boolean: locked).
 
     The state shown is the one the device reports; while a command is on its way
@@ -59,13 +59,13 @@ class RainMakerLock(RainMakerEntity, LockEntity):
         description: LockEntityDescription,
     ) -> None:
         """Bind to the lock state param and learn how the device spells its states."""
-        super().__init__(coordinator, node, device.name, description)
+        super().__init__(coordinator, node, device, parts, description)
         self._param = parts[LOCK_STATE]
         self._spelling = {word(value): value for value in self._param.valid_strs}
 
-    def _state(self, node: Node | None) -> str | None:
-        """Return locked, unlocked or jammed as `node` has it."""
-        value = node.get(self.device_name, self._param.name) if node else None
+    @staticmethod
+    def _state(value: Any) -> str | None:
+        """Return the lock state `value` means: locked, unlocked or jammed."""
         if isinstance(value, bool):
             return LOCKED if value else UNLOCKED
         if isinstance(value, str) and (state := word(value)) in (
@@ -77,11 +77,11 @@ class RainMakerLock(RainMakerEntity, LockEntity):
         return None
 
     def _reported(self) -> str | None:
-        return self._state(self.coordinator.reported.get(self.node_id))
+        return self._state(self.read(self._param, reported=True))
 
     def _sent(self) -> str | None:
         """Return the state written and not reported yet, if any."""
-        sent = self._state(self.node)
+        sent = self._state(self.read(self._param))
         return sent if sent != self._reported() else None
 
     @property
