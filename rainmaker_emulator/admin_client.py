@@ -200,3 +200,24 @@ class EmulatorAdmin:
             "POST", f"/nodes/{node_id}/jam", {"jam": jam}
         )
         return result
+
+    async def release_ota(
+        self,
+        node_id: str,
+        fw_version: str,
+        description: str | None = None,
+        *,
+        file_size: int | None = None,
+    ) -> str:
+        """Offer a node a firmware version over OTA; return the job id users trigger."""
+        body: dict[str, Any] = {"fw_version": fw_version}
+        if description is not None:
+            body["description"] = description
+        if file_size is not None:
+            body["file_size"] = file_size
+        result = await self._call("POST", f"/nodes/{node_id}/ota_release", body)
+        return str(result["ota_job_id"])
+
+    async def fail_next_ota(self, node_id: str, outcome: str) -> None:
+        """Make a node's next triggered OTA job end `failed` or `rejected`."""
+        await self._call("POST", f"/nodes/{node_id}/ota_fault", {"outcome": outcome})

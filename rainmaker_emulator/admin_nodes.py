@@ -1,4 +1,4 @@
-"""The admin API's per-node calls: create, inspect, change, share, jam and remove nodes."""
+"""The admin API's per-node calls: create, inspect, change, share, jam, update (OTA) and remove nodes."""
 
 from typing import Any
 
@@ -9,6 +9,7 @@ from .admin_request import error, parse_mode, read_body
 from .api import json_response
 from .devices import Lock
 from .nodes import Role
+from .ota import DEFAULT_DESCRIPTION, DEFAULT_FILE_SIZE
 from .state import Cloud
 
 
@@ -35,6 +36,8 @@ class NodeAdmin:
             web.post(f"{nodes}/{{node_id}}/raw_entry", self.set_raw_entry),
             web.post(f"{nodes}/{{node_id}}/share", self.share),
             web.post(f"{nodes}/{{node_id}}/jam", self.jam_lock),
+            web.post(f"{nodes}/{{node_id}}/ota_release", self.release_ota),
+            web.post(f"{nodes}/{{node_id}}/ota_fault", self.fail_next_ota),
         ]
 
     async def list_nodes(self, request: web.Request) -> web.Response:
@@ -77,7 +80,10 @@ class NodeAdmin:
             node = self.cloud.node(request.match_info["node_id"])
         except KeyError as err:
             return error(str(err), 404)
-        return json_response(node.snapshot())
+        return json_response(
+            node.snapshot()
+            | {"ota": self.cloud.ota.describe(node.node_id, self.cloud.clock.now())}
+        )
 
     async def remove_node(self, request: web.Request) -> web.Response:
         """Delete a node."""
@@ -200,3 +206,35 @@ class NodeAdmin:
                 "lock_state": node.reported[node.kind.device_name]["Lock State"],
             }
         )
+
+    async def release_ota(self, request: web.Request) -> web.Response:
+        """Offer a node firmware: `{"fw_version", "description"?, "file_size"?}` → `{"ota_job_id"}`."""
+        body = await read_body(request)
+        version = body.get("fw_version")
+        if not isinstance(version, str) or not version:
+            return error("fw_version must be a non-empty string")
+        try:
+            job_id = self.cloud.release_ota(
+                request.match_info["node_id"],
+                version,
+                str(body.get("description", DEFAULT_DESCRIPTION)),
+                int(body.get("file_size", DEFAULT_FILE_SIZE)),
+            )
+        except KeyError as err:
+            return error(str(err), 404)
+        except (TypeError, ValueError):
+            return error("file_size must be a number of bytes")
+        return json_response({"ota_job_id": job_id})
+
+    async def fail_next_ota(self, request: web.Request) -> web.Response:
+        """Make a node's next triggered OTA job end `{"outcome": "failed"|"rejected"}`."""
+        body = await read_body(request)
+        try:
+            self.cloud.fail_next_ota(
+                request.match_info["node_id"], str(body.get("outcome"))
+            )
+        except KeyError as err:
+            return error(str(err), 404)
+        except ValueError as err:
+            return error(str(err))
+        return json_response({"fail_next": body["outcome"]})

@@ -35,6 +35,7 @@ LOGOUT_FLAG = (
     "Error, Invalid logout_all value specified. [Valid values are true/false]",
 )
 UPDATE_FAILED = (102002, "Updating node parameter failed")
+OTA_UNAVAILABLE = (105065, "No update available")
 
 
 def json_response(
@@ -129,6 +130,9 @@ class PublicApi:
             Endpoint.NODE_STATUS: self.node_status,
             Endpoint.NODE_PARAMS: self.node_params,
             Endpoint.SET_PARAMS: self.set_params,
+            Endpoint.OTA_UPDATE: self.ota_update,
+            Endpoint.OTA_TRIGGER: self.ota_trigger,
+            Endpoint.OTA_STATUS: self.ota_status,
         }
         return [
             web.route(endpoint.method, endpoint.path, handler)
@@ -269,8 +273,11 @@ class PublicApi:
         self, request: web.Request, session: Session
     ) -> EmulatedNode | web.Response:
         """Return the node the query names, if the caller has it, simulated up to now."""
-        node_id = _node_id(request)
-        if not node_id:
+        return self._owned_id(_node_id(request), session)
+
+    def _owned_id(self, node_id: Any, session: Session) -> EmulatedNode | web.Response:
+        """Return the node of this id, if the caller has it, simulated up to now."""
+        if not isinstance(node_id, str) or not node_id:
             return self._failure(NODE_ID_MISSING)
         node = self.cloud.nodes.get(node_id)
         if node is None or session.email not in node.users:
@@ -306,11 +313,9 @@ class PublicApi:
                 },
                 {placeholder: node.raw_entry} if node.raw_entry is not None else {},
             )
-        try:
-            size = int(request.query.get("num_records", self.cloud.page_size))
-        except ValueError:
-            return self._failure(INVALID_REQUEST, description="Invalid num_records")
-        size = max(1, min(size, self.cloud.page_size))
+        size = self._page_size(request)
+        if isinstance(size, web.Response):
+            return size
         ids, next_id = self.cloud.page(
             session.email, request.query.get("start_id"), size
         )
@@ -339,6 +344,14 @@ class PublicApi:
         if next_id is not None:
             answer["next_id"] = next_id
         return _with_verbatim_entries(answer, verbatim)
+
+    def _page_size(self, request: web.Request) -> int | web.Response:
+        """Return the page size `num_records` asks for, within the cloud's."""
+        try:
+            size = int(request.query.get("num_records", self.cloud.page_size))
+        except ValueError:
+            return self._failure(INVALID_REQUEST, description="Invalid num_records")
+        return max(1, min(size, self.cloud.page_size))
 
     async def _one(self, request: web.Request) -> EmulatedNode | web.Response:
         session = self._session(request)
@@ -439,3 +452,51 @@ class PublicApi:
                 return None, "Successfully set params"
         node.accept_write(payload, now)
         return None, "Successfully set params"
+
+    # OTA for users -----------------------------------------------------------------
+
+    async def ota_update(self, request: web.Request) -> web.Response:
+        """Tell whether the cloud has newer firmware for a node, and the job that installs it."""
+        node = await self._one(request)
+        if isinstance(node, web.Response):
+            return node
+        release = self.cloud.ota.available(node)
+        if release is None:
+            return success("No update available", ota_available=False)
+        return success(
+            release.description,
+            ota_available=True,
+            fw_version=release.fw_version,
+            ota_job_id=release.job_id,
+            file_size=release.file_size,
+        )
+
+    async def ota_trigger(self, request: web.Request) -> web.Response:
+        """Start (or retry) the OTA job a node is offered: `{"node_id", "ota_job_id"}`."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        try:
+            body = await _json_body(request)
+        except ValueError:
+            return self._failure(INVALID_BODY)
+        if not isinstance(body, dict):
+            return self._failure(INVALID_BODY)
+        node = self._owned_id(body.get("node_id", body.get("nodeid")), session)
+        if isinstance(node, web.Response):
+            return node
+        job_id = body.get("ota_job_id")
+        now = self.cloud.clock.now()
+        if not isinstance(job_id, str) or not self.cloud.ota.trigger(node, job_id, now):
+            return self._failure(OTA_UNAVAILABLE)
+        return success("OTA update triggered")
+
+    async def ota_status(self, request: web.Request) -> web.Response:
+        """Return the state of a node's triggered OTA job, as of now."""
+        node = await self._one(request)
+        if isinstance(node, web.Response):
+            return node
+        job = self.cloud.ota.job(node.node_id, request.query.get("ota_job_id", ""))
+        if job is None:
+            return self._failure(OTA_UNAVAILABLE)
+        return json_response(job.status(self.cloud.clock.now()))

@@ -18,6 +18,9 @@ class Endpoint(StrEnum):
     NODE_STATUS = "GET /v1/user/nodes/status"
     NODE_PARAMS = "GET /v1/user/nodes/params"
     SET_PARAMS = "PUT /v1/user/nodes/params"
+    OTA_UPDATE = "GET /v1/user/nodes/ota_update"
+    OTA_TRIGGER = "POST /v1/user/nodes/ota_update"
+    OTA_STATUS = "GET /v1/user/nodes/ota_status"
 
     @property
     def method(self) -> str:

@@ -14,7 +14,8 @@ import uuid
 
 from .clock import SimClock
 from .devices import DEVICE_SECRET_TYPES, KINDS, RawDevice
-from .nodes import EmulatedNode, Nodes, Role
+from .nodes import EmulatedNode, Role
+from .ota import DEFAULT_DESCRIPTION, DEFAULT_FILE_SIZE, OtaNodes, OtaService
 from .seeding import DEMO_FIRST, DEMO_LATER, SEED_KINDS
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
@@ -134,9 +135,10 @@ class Cloud:
         self.page_size = page_size
         self.rng = random.Random(seed)
         self.accounts: dict[str, Account] = {}
+        self.ota = OtaService(self._random_id)
         # Changed only by add_node and remove_node; `nodes` is the view others read.
         self._nodes: dict[str, EmulatedNode] = {}
-        self.nodes = Nodes(self._nodes, self.clock.now)
+        self.nodes = OtaNodes(self._nodes, self.clock.now, self.ota)
         self.stats: Counter[str] = Counter()
         self.config_pages = 0
         self.arrivals: deque[float] = deque(maxlen=100_000)
@@ -205,10 +207,14 @@ class Cloud:
 
     # Nodes -----------------------------------------------------------------------
 
+    def _random_id(self) -> str:
+        """Return a random 22-character id, as the cloud's node and job ids look."""
+        return "".join(self.rng.choice(NODE_ID_ALPHABET) for _ in range(22))
+
     def new_node_id(self) -> str:
         """Return a fresh 22-character node id."""
         while True:
-            node_id = "".join(self.rng.choice(NODE_ID_ALPHABET) for _ in range(22))
+            node_id = self._random_id()
             if node_id not in self.nodes:
                 return node_id
 
@@ -270,6 +276,7 @@ class Cloud:
         for email in node.users:
             if email in self.accounts:
                 self.accounts[email].node_ids.discard(node_id)
+        self.ota.forget(node_id)
 
     def share(self, node_id: str, email: str, role: Role = Role.SECONDARY) -> None:
         """Give another account access to a node."""
@@ -310,6 +317,24 @@ class Cloud:
                 if isinstance(kind, str) and kind in DEVICE_SECRET_TYPES:
                     found += [value] if isinstance(value, str) else []
         return [secret for secret in found if secret]
+
+    # OTA -------------------------------------------------------------------------
+
+    def release_ota(
+        self,
+        node_id: str,
+        fw_version: str,
+        description: str = DEFAULT_DESCRIPTION,
+        file_size: int = DEFAULT_FILE_SIZE,
+    ) -> str:
+        """Offer a node a firmware version over OTA; return the job id users trigger."""
+        self.node(node_id)
+        return self.ota.release(node_id, fw_version, description, file_size)
+
+    def fail_next_ota(self, node_id: str, outcome: str) -> None:
+        """Make a node's next triggered OTA job end `failed` or `rejected`."""
+        self.node(node_id)
+        self.ota.fail_next(node_id, outcome)
 
     # Requests --------------------------------------------------------------------
 
