@@ -11,6 +11,7 @@ from aiohttp import web
 import orjson
 
 from .endpoints import Endpoint
+from .groups import Group, optional_fields
 from .nodes import EmulatedNode
 from .settings import OfflineWrites, UnauthorizedBody
 from .state import Account, Cloud
@@ -36,6 +37,11 @@ LOGOUT_FLAG = (
 )
 UPDATE_FAILED = (102002, "Updating node parameter failed")
 OTA_UNAVAILABLE = (105065, "No update available")
+# The group codes are the emulator's own: no public source lists the cloud's.
+GROUP_ID_MISSING = (108001, "Group id is missing")
+GROUP_MISSING = (108002, "Group does not exist")
+GROUP_NAME_MISSING = (108003, "Group name is missing")
+GROUP_OPERATIONS = ("add", "remove")
 
 
 def json_response(
@@ -93,6 +99,16 @@ def _with_verbatim_entries(answer: Any, verbatim: dict[str, str]) -> web.Respons
     return web.Response(body=body, content_type="application/json")
 
 
+def _group_nodes(body: dict[str, Any]) -> list[str] | None:
+    """Return the node ids a group request names (`nodes`, or `node_list`), None if malformed."""
+    node_ids = body.get("nodes", body.get("node_list", []))
+    if not isinstance(node_ids, list) or not all(
+        isinstance(node_id, str) for node_id in node_ids
+    ):
+        return None
+    return node_ids
+
+
 async def _json_body(request: web.Request) -> Any:
     raw = await request.read()
     try:
@@ -133,6 +149,10 @@ class PublicApi:
             Endpoint.OTA_UPDATE: self.ota_update,
             Endpoint.OTA_TRIGGER: self.ota_trigger,
             Endpoint.OTA_STATUS: self.ota_status,
+            Endpoint.GROUPS: self.groups,
+            Endpoint.GROUP_CREATE: self.create_group,
+            Endpoint.GROUP_UPDATE: self.update_group,
+            Endpoint.GROUP_DELETE: self.delete_group,
         }
         return [
             web.route(endpoint.method, endpoint.path, handler)
@@ -500,3 +520,138 @@ class PublicApi:
         if job is None:
             return self._failure(OTA_UNAVAILABLE)
         return json_response(job.status(self.cloud.clock.now()))
+
+    # Node groups -------------------------------------------------------------------
+
+    def _group(self, request: web.Request, session: Session) -> Group | web.Response:
+        """Return the caller's group that `group_id` names."""
+        group_id = request.query.get("group_id")
+        if not group_id:
+            return self._failure(GROUP_ID_MISSING)
+        group = self.cloud.groups.get(session.email, group_id)
+        return self._failure(GROUP_MISSING) if group is None else group
+
+    def _group_entry(
+        self, group: Group, email: str, node_list: bool, node_details: bool
+    ) -> dict[str, Any]:
+        """Return a group as the listing shows it, with its node ids or details if asked."""
+        entry = group.summary()
+        if node_list or node_details:
+            entry["nodes"] = list(group.nodes)
+        if node_details:
+            entry["node_details"] = [
+                self.cloud.nodes[node_id].details(email, id_fields=self.cloud.id_fields)
+                for node_id in group.nodes
+            ]
+        return entry
+
+    def _foreign(self, session: Session, node_ids: list[str]) -> bool:
+        """Tell whether some of the nodes are not the caller's."""
+        return not set(node_ids) <= self.cloud.account(session.email).node_ids
+
+    async def groups(self, request: web.Request) -> web.Response:
+        """List the caller's groups (one with `group_id`), paged by `start_id`/`next_id`."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        next_id: str | None = None
+        if "group_id" in request.query:
+            group = self._group(request, session)
+            if isinstance(group, web.Response):
+                return group
+            page, total = [group], 1
+        else:
+            size = self._page_size(request)
+            if isinstance(size, web.Response):
+                return size
+            start_id = request.query.get("start_id")
+            page, next_id = self.cloud.groups.page(session.email, start_id, size)
+            total = len(self.cloud.groups.of(session.email))
+        node_list = _flag(request, "node_list", False)
+        node_details = _flag(request, "node_details", False)
+        answer: dict[str, Any] = {
+            "groups": [
+                self._group_entry(group, session.email, node_list, node_details)
+                for group in page
+            ],
+            "total": total,
+        }
+        if next_id is not None:
+            answer["next_id"] = next_id
+        return json_response(answer)
+
+    async def _group_body(
+        self, request: web.Request
+    ) -> tuple[Session, dict[str, Any]] | web.Response:
+        """Return the caller and the JSON object a group request sends."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        try:
+            body = await _json_body(request)
+        except ValueError:
+            return self._failure(INVALID_BODY)
+        if not isinstance(body, dict):
+            return self._failure(INVALID_BODY)
+        return session, body
+
+    async def create_group(self, request: web.Request) -> web.Response:
+        """Create a group of the caller's nodes: `{"group_name", "nodes"|"node_list"}`."""
+        parsed = await self._group_body(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        session, body = parsed
+        name = body.get("group_name")
+        if not isinstance(name, str) or not name.strip():
+            return self._failure(GROUP_NAME_MISSING)
+        node_ids = _group_nodes(body)
+        if node_ids is None:
+            return self._failure(INVALID_REQUEST)
+        if self._foreign(session, node_ids):
+            return self._failure(NODE_NOT_OWNED)
+        group = self.cloud.groups.create(
+            session.email, name, node_ids, **optional_fields(body)
+        )
+        return success("Group created successfully", group_id=group.group_id)
+
+    async def update_group(self, request: web.Request) -> web.Response:
+        """Add or remove nodes (`operation` and `nodes`), rename, or change other fields."""
+        parsed = await self._group_body(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        session, body = parsed
+        group = self._group(request, session)
+        if isinstance(group, web.Response):
+            return group
+        name = body.get("group_name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            return self._failure(GROUP_NAME_MISSING)
+        operation = body.get("operation")
+        listed = bool({"nodes", "node_list"} & set(body))
+        node_ids = _group_nodes(body) if listed else None
+        changes_nodes = operation is not None or listed
+        if changes_nodes and (operation not in GROUP_OPERATIONS or node_ids is None):
+            return self._failure(INVALID_REQUEST)
+        if not changes_nodes and name is None and not optional_fields(body):
+            return self._failure(INVALID_REQUEST)
+        if node_ids is not None and operation == "add":
+            if self._foreign(session, node_ids):
+                return self._failure(NODE_NOT_OWNED)
+            group.add(node_ids)
+        elif node_ids is not None:
+            group.remove(node_ids)
+        if name is not None:
+            group.group_name = name
+        group.extra.update(optional_fields(body))
+        return success("Group updated successfully")
+
+    async def delete_group(self, request: web.Request) -> web.Response:
+        """Delete one of the caller's groups."""
+        session = self._session(request)
+        if isinstance(session, web.Response):
+            return session
+        group = self._group(request, session)
+        if isinstance(group, web.Response):
+            return group
+        self.cloud.groups.delete(group)
+        return success("Group deleted successfully")

@@ -21,6 +21,10 @@ class Endpoint(StrEnum):
     OTA_UPDATE = "GET /v1/user/nodes/ota_update"
     OTA_TRIGGER = "POST /v1/user/nodes/ota_update"
     OTA_STATUS = "GET /v1/user/nodes/ota_status"
+    GROUPS = "GET /v1/user/node_group"
+    GROUP_CREATE = "POST /v1/user/node_group"
+    GROUP_UPDATE = "PUT /v1/user/node_group"
+    GROUP_DELETE = "DELETE /v1/user/node_group"
 
     @property
     def method(self) -> str:

@@ -14,6 +14,7 @@ import uuid
 
 from .clock import SimClock
 from .devices import DEVICE_SECRET_TYPES, KINDS, RawDevice
+from .groups import Groups
 from .nodes import EmulatedNode, Role
 from .ota import DEFAULT_DESCRIPTION, DEFAULT_FILE_SIZE, OtaNodes, OtaService
 from .seeding import DEMO_FIRST, DEMO_LATER, SEED_KINDS
@@ -136,6 +137,7 @@ class Cloud:
         self.rng = random.Random(seed)
         self.accounts: dict[str, Account] = {}
         self.ota = OtaService(self._random_id)
+        self.groups = Groups(self._random_id)
         # Changed only by add_node and remove_node; `nodes` is the view others read.
         self._nodes: dict[str, EmulatedNode] = {}
         self.nodes = OtaNodes(self._nodes, self.clock.now, self.ota)
@@ -193,6 +195,7 @@ class Cloud:
         account = self.account(email)
         for node_id in list(account.node_ids):
             self._nodes[node_id].users.pop(account.email, None)
+        self.groups.drop_owner(account.email)
         self.tokens.forget(account.email)
         del self.accounts[account.email]
 
@@ -208,7 +211,7 @@ class Cloud:
     # Nodes -----------------------------------------------------------------------
 
     def _random_id(self) -> str:
-        """Return a random 22-character id, as the cloud's node and job ids look."""
+        """Return a random 22-character id, as the cloud's node, group and job ids look."""
         return "".join(self.rng.choice(NODE_ID_ALPHABET) for _ in range(22))
 
     def new_node_id(self) -> str:
@@ -276,6 +279,7 @@ class Cloud:
         for email in node.users:
             if email in self.accounts:
                 self.accounts[email].node_ids.discard(node_id)
+        self.groups.drop_node(node_id)
         self.ota.forget(node_id)
 
     def share(self, node_id: str, email: str, role: Role = Role.SECONDARY) -> None:
@@ -318,7 +322,7 @@ class Cloud:
                     found += [value] if isinstance(value, str) else []
         return [secret for secret in found if secret]
 
-    # OTA -------------------------------------------------------------------------
+    # OTA and groups --------------------------------------------------------------
 
     def release_ota(
         self,
@@ -335,6 +339,15 @@ class Cloud:
         """Make a node's next triggered OTA job end `failed` or `rejected`."""
         self.node(node_id)
         self.ota.fail_next(node_id, outcome)
+
+    def add_group(self, email: str, name: str, node_ids: list[str]) -> str:
+        """Group some of an account's nodes; return the group id."""
+        account = self.account(email)
+        if foreign := set(node_ids) - account.node_ids:
+            raise ValueError(
+                f"not nodes of {account.email}: {', '.join(sorted(foreign))}"
+            )
+        return self.groups.create(account.email, name, node_ids).group_id
 
     # Requests --------------------------------------------------------------------
 
