@@ -4,6 +4,10 @@ The cloud acknowledges a write at once, but the node reports the new values only
 after the apply delay, and only while it is online: until then `GET` answers the
 old (reported) values, as the real cloud does. `Nodes` is the cloud's read-only
 view of its nodes, which hands each one out simulated up to now.
+
+Every node's firmware also runs its standard services (`services`): a write's
+Time, Schedule and Scenes params go to them, the rest to the device kind, and a
+stored schedule firing is one more event of the simulation.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from . import services
 from .settings import IdFields, Settings
 
 WRITE_HISTORY = 20
@@ -142,6 +147,10 @@ class EmulatedNode:
     quirks: dict[str, Any] = field(default_factory=dict)
     specs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     time: float = 0.0
+    # The epoch second of the last schedule firing (its schedules have fired).
+    schedule_fired: float | None = None
+    # Each param type of the config's services → (service, param).
+    service_params: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The node's listing entry as JSON text, sent verbatim instead of the one built
     # from its state: JSON that no encoder writes (lone surrogates, 1e400, nesting
     # deeper than a decoder allows) for tests of hostile input.
@@ -150,11 +159,13 @@ class EmulatedNode:
     def __post_init__(self) -> None:
         """Index the config."""
         self.specs = index_specs(self.config)
+        self.service_params = services.service_params(self.config)
 
     def replace_config(self, config: Any) -> None:
         """Swap the config (admin), e.g. to publish a broken one."""
         self.config = config
         self.specs = index_specs(config)
+        self.service_params = services.service_params(config)
 
     # Simulation ------------------------------------------------------------------
 
@@ -178,6 +189,10 @@ class EmulatedNode:
         if self.offline_until is not None:
             candidates.append((self.offline_until, self._come_back))
         if self.online:
+            # A firing goes before a write due at the same moment, which could
+            # otherwise change the schedules first.
+            if (firing := services.next_firing(self)) is not None:
+                candidates.append((firing, lambda t: services.fire(self, t)))
             if self.pending:
                 candidates.append((self.pending[0].due, self._apply_next))
             if (device_event := self.kind.next_event(self)) is not None:
@@ -190,7 +205,34 @@ class EmulatedNode:
 
     def _apply_next(self, now: float) -> None:
         write = self.pending.pop(0)
-        self.kind.apply(self, write.device, write.params, now)
+        self.reach_device(write.device, write.params, now)
+
+    def reach_device(self, device: str, params: dict[str, Any], now: float) -> None:
+        """Deliver a write to the node: its services take their params, its kind the rest."""
+        rest = services.take(self, device, params, now)
+        if rest:
+            self.kind.apply(self, device, rest, now)
+
+    def run_action(self, action: Any, now: float) -> None:
+        """Apply a schedule's or scene's action as the firmware does: as if written.
+
+        Params the node lacks, cannot take or that would change schedules or
+        scenes are skipped; a device that refuses the rest is skipped too.
+        """
+        if not isinstance(action, dict):
+            return
+        for device, params in action.items():
+            if not isinstance(params, dict):
+                continue
+            valid = {
+                name: value
+                for name, value in params.items()
+                if (spec := self.specs.get((device, name))) is not None
+                and spec.get("type") not in services.NOT_IN_ACTIONS
+                and check_value(device, name, spec, value) is None
+            }
+            if valid and self.kind.refuse(device, valid) is None:
+                self.reach_device(device, valid, now)
 
     def _come_back(self, now: float) -> None:
         self.offline_until = None
@@ -206,6 +248,7 @@ class EmulatedNode:
         self.online = online
         self.connectivity_ts = int(now * 1000)
         if online:
+            services.expire(self, now)
             delay = self.settings.apply_delay
             for write in self.pending:
                 write.due = max(write.due, now + delay)
@@ -304,6 +347,7 @@ class EmulatedNode:
                 for write in self.pending
             ],
             "writes": self.writes,
+            "schedules": services.upcoming(self) if self.online else [],
             "quirks": self.quirks,
             "sim": self.sim,
             "config": self.config,

@@ -6,7 +6,7 @@ behaviour (a draining refill, a drifting temperature) is computed from the
 simulation clock between events, so hours of simulated time cost nothing.
 """
 
-from .base import DEVICE_SECRET_TYPES, Built, DeviceKind
+from .base import DEVICE_SECRET_TYPES, Built, DeviceKind, with_scenes, with_schedules
 from .climate import AirConditioner, Thermostat
 from .covers import Blinds, GarageDoor
 from .energy import EnergyMeter
@@ -63,4 +63,6 @@ __all__ = [
     "TemperatureSensor",
     "ThermacellHub",
     "Thermostat",
+    "with_scenes",
+    "with_schedules",
 ]

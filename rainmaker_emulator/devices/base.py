@@ -8,6 +8,8 @@ import string
 from typing import Any
 
 from rainmaker_emulator.nodes import EmulatedNode
+from rainmaker_emulator.scenes import SCENES_PARAM, scenes_service
+from rainmaker_emulator.services import SCHEDULES_PARAM, service_params
 
 RW = ["read", "write"]
 READ = ["read"]
@@ -176,6 +178,32 @@ class Built:
     config: dict[str, Any]
     params: dict[str, dict[str, Any]]
     sim: dict[str, Any] = field(default_factory=dict)
+
+
+def with_schedules(built: Built, schedules: list[dict[str, Any]]) -> Built:
+    """Store schedules (e.g. from `app_schedule`) on a node being built, and return it.
+
+    The node needs a Schedule service; raises ValueError without one.
+    """
+    where = service_params(built.config).get(SCHEDULES_PARAM)
+    if where is None:
+        raise ValueError("the node has no Schedule service")
+    built.params.setdefault(where[0], {})[where[1]] = [dict(s) for s in schedules]
+    return built
+
+
+def with_scenes(built: Built, scenes: list[dict[str, Any]] | None = None) -> Built:
+    """Opt a node being built into scenes: add the Scenes service, store `scenes`.
+
+    No kind offers scenes by default (their configs stay as they were); a kind, or
+    a seeded demo node, opts in with this (`app_scene` builds the entries).
+    """
+    where = service_params(built.config).get(SCENES_PARAM)
+    if where is None:
+        built.config.setdefault("services", []).append(scenes_service())
+        where = ("Scenes", "Scenes")
+    built.params.setdefault(where[0], {})[where[1]] = [dict(s) for s in scenes or []]
+    return built
 
 
 def standard_node(
