@@ -23,8 +23,10 @@ from .exceptions import (
     RainMakerTimeoutError,
     RainMakerValidationError,
 )
+from .groups import NodeGroup
 from .listing import NodeListing
 from .models import Bounds, DeviceSpec, Node, NodeConfig, NodeInfo, ParamSpec
+from .ota import OtaJobState, OtaProgress, OtaUpdate
 from .parser import NodeParser
 from .rate_limit import RateLimiter
 from .tokens import TokenSet, decode_jwt_claims
@@ -41,9 +43,13 @@ __all__ = [
     "Node",
     "NodeConfig",
     "NodeFailure",
+    "NodeGroup",
     "NodeInfo",
     "NodeListing",
     "NodeParser",
+    "OtaJobState",
+    "OtaProgress",
+    "OtaUpdate",
     "ParamSpec",
     "ParamWrites",
     "RainMakerAuthenticationError",

@@ -14,8 +14,10 @@ from .exceptions import (
     RainMakerResponseError,
     RainMakerValidationError,
 )
+from .groups import NodeGroup, list_groups
 from .listing import PATH_NODES, NodeLister, NodeListing
 from .models import Node, NodeConfig
+from .ota import OtaApi, OtaProgress, OtaUpdate
 from .rate_limit import RateLimiter
 from .tokens import TokenSet
 from .transport import Transport, error_code
@@ -66,6 +68,7 @@ class RainMakerClient:
             self._transport, username, password, tokens=tokens, on_tokens=on_tokens
         )
         self._lister = NodeLister(self._transport, self._auth)
+        self._ota = OtaApi(self._transport, self._auth)
         self.max_nodes_per_write = max_nodes_per_write
         self._write_policy = write_policy
 
@@ -135,6 +138,10 @@ class RainMakerClient:
         """Every node of the account with config, status and params, page by page."""
         return await self._lister.get_nodes()
 
+    def refresh_configs(self) -> None:
+        """Have the next listing carry configs, not only states (new firmware, say)."""
+        self._lister.refresh_configs()
+
     async def get_node(self, node_id: str) -> Node:
         """One node with config, status and params."""
         return await self._lister.get_node(node_id)
@@ -151,6 +158,22 @@ class RainMakerClient:
         if isinstance(ids, list):
             return len(ids)
         raise RainMakerResponseError("The node listing has neither total nor nodes")
+
+    async def get_groups(self) -> list[NodeGroup]:
+        """Every node group of the account, with the ids of its nodes."""
+        return await list_groups(self._transport, self._auth)
+
+    async def check_ota(self, node_id: str) -> OtaUpdate:
+        """Return the firmware update the cloud offers a node (not available: none)."""
+        return await self._ota.check(node_id)
+
+    async def start_ota(self, node_id: str, job_id: str) -> None:
+        """Start installing the firmware update of job `job_id` on a node."""
+        await self._ota.start(node_id, job_id)
+
+    async def ota_progress(self, node_id: str, job_id: str) -> OtaProgress:
+        """Return how far a firmware job got."""
+        return await self._ota.progress(node_id, job_id)
 
     def prepare_write(
         self, config: NodeConfig, device: str, params: Mapping[str, Any]

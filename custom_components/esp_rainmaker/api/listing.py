@@ -102,6 +102,7 @@ class NodeLister:
         self._pages = PageCache()
         self.configs_at: float | None = None
         self._configs_outdated = False
+        self._configs_requested = False
         # Per node: the unknown device names last looked at, and when.
         self._config_checks: dict[str, tuple[frozenset[str], float]] = {}
         self._warned_malformed: set[str] = set()
@@ -110,6 +111,8 @@ class NodeLister:
     async def get_nodes(self) -> NodeListing:
         """Every node of the account with config, status and params."""
         with_configs = self._configs_due()
+        if with_configs:
+            self._configs_requested = False
         nodes: dict[str, Node] = {}
         malformed: dict[str, str] = {}
         outdated = False
@@ -219,9 +222,18 @@ class NodeLister:
             self._pages.keep(start_id, fingerprint, page)
         return page
 
+    def refresh_configs(self) -> None:
+        """Have the next listing carry configs (a node's firmware changed, say).
+
+        Asked during a listing, it is the one after that: the one running may
+        have gone without configs, or read them too early.
+        """
+        self._configs_requested = True
+
     def _configs_due(self) -> bool:
         return (
             self._configs_outdated
+            or self._configs_requested
             or self.configs_at is None
             or time.monotonic() - self.configs_at >= CONFIG_REFRESH
         )

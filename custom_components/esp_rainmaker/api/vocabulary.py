@@ -80,6 +80,10 @@ PARAM_FIRE_ALARM: Final = "esp.param.fire-alarm"
 PARAM_CO_ALARM: Final = "esp.param.carbon-monoxide-alarm"
 PARAM_REBOOT: Final = "esp.param.reboot"
 PARAM_OTA_URL: Final = "esp.param.ota_url"
+PARAM_TZ: Final = "esp.param.tz"
+PARAM_TZ_POSIX: Final = "esp.param.tz_posix"
+PARAM_SCHEDULES: Final = "esp.param.schedules"
+PARAM_SCENES: Final = "esp.param.scenes"
 PARAM_LOCAL_CONTROL_POP: Final = "esp.param.local_control_pop"
 # A Matter controller's RainMaker refresh token (two spellings: the firmware's
 # matter_controller / rainmaker_controller headers, and the apps).
@@ -113,3 +117,6 @@ DEVICE_MOTION_SENSOR: Final = "esp.device.motion-sensor"  # Neo
 
 # Standard service types.
 SERVICE_SYSTEM: Final = "esp.service.system"
+SERVICE_TIME: Final = "esp.service.time"
+SERVICE_SCHEDULE: Final = "esp.service.schedule"
+SERVICE_SCENES: Final = "esp.service.scenes"
