@@ -2,6 +2,7 @@
 
 import asyncio
 from asyncio import futures
+from collections.abc import Collection
 from datetime import timedelta
 import time
 from typing import Any
@@ -34,7 +35,11 @@ def _sleeping(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
     ]
 
 
-async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+async def _drain(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    running: Collection[asyncio.Task[Any]] = (),
+) -> None:
     """Run until background work (polls, command batches) is done.
 
     Under a frozen clock an `asyncio.sleep` inside a request (a back-off, a pause the
@@ -54,11 +59,22 @@ async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
         busy = [
             task
             for task in (*hass._tasks, *hass._background_tasks)
-            if task is not current and not task.done()
+            if task is not current and not task.done() and task not in running
         ]
         if not busy:
-            await hass.async_block_till_done()
-            return
+            if not running:
+                await hass.async_block_till_done()
+                return
+            if not (sleeps := _sleeping(loop)):
+                return
+            # A running action waits on a sleep (the rate limiter): let it go on.
+            freezer.tick(
+                timedelta(
+                    seconds=max(0.0, min(h.when() for h in sleeps) - loop.time())
+                    + 0.001
+                )
+            )
+            continue
         # Let the sockets make progress in real time.
         await loop.run_in_executor(None, time.sleep, 0.001)
         if sleeps := _sleeping(loop):
@@ -70,12 +86,37 @@ async def _drain(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
 
 
 async def tick(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    seconds: float,
+    *,
+    running: Collection[asyncio.Task[Any]] = (),
 ) -> None:
-    """Move Home Assistant and the emulator forward and run what became due."""
+    """Move Home Assistant and the emulator forward and run what became due.
+
+    `running` are tasks that may go on waiting on the clock (an action that follows
+    a firmware job): the rest of the work is run until done.
+    """
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
-    await _drain(hass, freezer)
+    await _drain(hass, freezer, running)
+
+
+async def start_action(
+    hass: HomeAssistant, domain: str, service: str, data: dict[str, Any]
+) -> tuple["asyncio.Future[Any]", set[asyncio.Task[Any]]]:
+    """Call an action that waits on the clock, without waiting for it.
+
+    Returns the call and the tasks Home Assistant started for it, for `tick`'s
+    `running`.
+    """
+    before = set(hass._tasks)
+    call = asyncio.ensure_future(
+        hass.services.async_call(domain, service, data, blocking=True)
+    )
+    for _ in range(10):
+        await asyncio.sleep(0)
+    return call, set(hass._tasks) - before
 
 
 def node_ids(cloud: Cloud, kind: str) -> list[str]:

@@ -49,7 +49,7 @@ def record(hass: HomeAssistant, entity_id: str) -> list[str]:
     return states
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("firmware_checks_later", "init_integration")
 async def test_one_request_per_page(
     hass: HomeAssistant,
     admin: EmulatorAdmin,

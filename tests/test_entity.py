@@ -164,7 +164,7 @@ def writes(hass: HomeAssistant) -> list[str]:
     return written
 
 
-@pytest.mark.usefixtures("quiet_demo")
+@pytest.mark.usefixtures("quiet_demo", "firmware_checks_later")
 async def test_only_entities_whose_state_changed_are_written(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -183,7 +183,7 @@ async def test_only_entities_whose_state_changed_are_written(
     assert hass.states.get("sensor.patio_refill_life").state == "42.0"  # type: ignore[union-attr]
 
 
-@pytest.mark.usefixtures("quiet_demo", "generic_node")
+@pytest.mark.usefixtures("quiet_demo", "generic_node", "firmware_checks_later")
 async def test_equal_values_of_another_type_are_written(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

@@ -28,6 +28,7 @@ async def test_generic_entities(
     }
     assert entries == {
         "node:connectivity": "binary_sensor.living_room_ac_connectivity",
+        "node:firmware": "update.living_room_ac_firmware",
         "AC:param_Power": "switch.living_room_ac_power",
         "AC:param_Mode": "select.living_room_ac_mode",
         "AC:param_Setpoint": "number.living_room_ac_setpoint",

@@ -1,5 +1,7 @@
 """Switches: snapshot, Thermacell repellers with shutdown verification, generic switches."""
 
+from datetime import timedelta
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
@@ -8,6 +10,7 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
+    EntityCategory,
     Platform,
 )
 from homeassistant.core import HomeAssistant
@@ -174,3 +177,54 @@ async def test_plain_and_generic_switches(
     )
     assert cloud.node(GENERIC_NODE_ID).reported["Vent"]["Swing"] is False
     assert hass.states.get("switch.living_room_ac_hall_vent_swing").state == STATE_OFF
+
+
+EVENING = "switch.back_yard_schedule_evening"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_app_schedule_enabled_and_run_by_the_hub(
+    hass: HomeAssistant, cloud: Cloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """Enabling the app's schedule shows at once; the hub then runs it on its clock."""
+    entry = er.async_get(hass).async_get(EVENING)
+    assert entry is not None
+    assert entry.entity_category is EntityCategory.CONFIG
+    assert hass.states.get(EVENING).state == STATE_OFF
+
+    await call(hass, SERVICE_TURN_ON, EVENING)
+    assert hass.states.get(EVENING).state == STATE_ON
+    await tick(hass, freezer, 1)
+    node = cloud.node(node_id_named(cloud, "Back Yard"))
+    assert node.reported["Schedule"]["Schedules"][0]["enabled"] is True
+
+    # 19:00 in the hub's zone (the test harness's, US/Pacific) is 02:00 UTC; the
+    # frozen clock starts at 12:00 UTC.
+    freezer.tick(timedelta(hours=14, minutes=1))
+    await tick(hass, freezer, 30)
+    assert hass.states.get("switch.back_yard_repellers").state == STATE_ON
+    assert hass.states.get(EVENING).state == STATE_ON
+
+    await call(hass, SERVICE_TURN_OFF, EVENING)
+    assert hass.states.get(EVENING).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_app_schedules_follow_the_node(
+    hass: HomeAssistant, cloud: Cloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """A schedule deleted in the app goes from the registry; a new one appears."""
+    node = cloud.node(node_id_named(cloud, "Back Yard"))
+    node.reported["Schedule"]["Schedules"] = [
+        {
+            "id": "M0RN",
+            "name": "Morning",
+            "enabled": True,
+            "triggers": [{"m": 360, "d": 31}],
+            "action": {"LIV Hub": {"Enable Repellers": True}},
+        }
+    ]
+    await tick(hass, freezer, 30)
+
+    assert er.async_get(hass).async_get(EVENING) is None
+    assert hass.states.get("switch.back_yard_schedule_morning").state == STATE_ON

@@ -3,8 +3,10 @@
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.typing import ConfigType
 
 from .api import RainMakerClient, RainMakerValidationError, RateLimiter, TokenSet
 from .api.thermacell import refuse_hazards
@@ -15,7 +17,11 @@ from .coordinator import (
     RainMakerCoordinator,
     RainMakerRuntimeData,
 )
+from .firmware import FirmwareUpdates
+from .groups import async_suggested_areas
 from .hubs import ShutdownMonitor, ThermacellHubs
+from .services import async_setup_services
+from .time_zones import TimeZoneIssues
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -26,11 +32,21 @@ PLATFORMS: list[Platform] = [
     Platform.LIGHT,
     Platform.LOCK,
     Platform.NUMBER,
+    Platform.SCENE,
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,
+    Platform.UPDATE,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) -> bool:
@@ -67,8 +83,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
     hubs = ThermacellHubs(ShutdownMonitor(hass, entry))
     entry.async_on_unload(coordinator.async_add_fetch_listener(hubs.shutdowns.check))
     entry.async_on_unload(hubs.shutdowns.clear)
+    time_zones = TimeZoneIssues(hass, entry)
+    entry.async_on_unload(coordinator.async_add_fetch_listener(time_zones.check))
+    entry.async_on_unload(time_zones.clear)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = RainMakerRuntimeData(coordinator, hubs)
+    firmware = FirmwareUpdates(hass, entry, client, coordinator)
+    entry.async_on_unload(firmware.async_start())
+    entry.runtime_data = RainMakerRuntimeData(
+        coordinator, hubs, firmware, await async_suggested_areas(hass, coordinator)
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_reload_on_options_change(hass, entry)
     return True

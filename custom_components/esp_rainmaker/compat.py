@@ -5,10 +5,13 @@ one. Each name here means the same on all of them. Types come from the newest
 release, which is what mypy checks against.
 """
 
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant import config_entries, const
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_platform, service
 
 if TYPE_CHECKING:
     # Newer releases validate with probatio, which mirrors voluptuous's API and,
@@ -76,3 +79,47 @@ __all__ = [
     "async_reload_on_options_change",
     "vol",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAction:
+    """An action of the integration's entities of one platform: name, fields, method."""
+
+    name: str
+    schema: dict[Any, Callable[[Any], Any]]
+    method: str
+
+
+# Newer releases register entity actions once, from async_setup (quality-scale rule
+# action-setup). Older ones can only register them from a platform's set-up.
+PLATFORM_ENTITY_ACTIONS: Final = hasattr(
+    service, "async_register_platform_entity_service"
+)
+
+
+@callback
+def async_register_entity_action(
+    hass: HomeAssistant, domain: str, entity_domain: str, action: EntityAction
+) -> None:
+    """Register an entity action from async_setup (newer releases; see below)."""
+    if PLATFORM_ENTITY_ACTIONS:
+        service.async_register_platform_entity_service(
+            hass,
+            domain,
+            action.name,
+            entity_domain=entity_domain,
+            schema=action.schema,
+            func=action.method,
+        )
+
+
+@callback
+def async_register_platform_actions(actions: tuple[EntityAction, ...]) -> None:
+    """Register entity actions from a platform's set-up, where async_setup cannot."""
+    if PLATFORM_ENTITY_ACTIONS:
+        return
+    platform = entity_platform.async_get_current_platform()
+    for action in actions:
+        platform.async_register_entity_service(
+            action.name, action.schema, action.method
+        )

@@ -1,5 +1,6 @@
 """Constants of the ESP RainMaker integration."""
 
+from datetime import timedelta
 import logging
 from typing import Final
 
@@ -29,3 +30,13 @@ CONFIRM_COOLDOWN: Final = 0.2
 MANUFACTURER: Final = "ESP RainMaker"
 THERMACELL_MANUFACTURER: Final = "Thermacell"
 THERMACELL_MODEL: Final = "LIV Hub"
+
+# Firmware updates: the cloud is asked rarely, the first time a minute after start-up
+# (not during it, where the account's requests are needed for the nodes).
+FIRMWARE_CHECK_INTERVAL: Final = timedelta(hours=6)
+FIRMWARE_FIRST_CHECK: Final = 60.0
+# Checks of a round are this far apart: a round never takes the account's burst.
+FIRMWARE_CHECK_SPACING: Final = 2.0
+# While an update installs, its job is looked at this often, for at most this long.
+FIRMWARE_PROGRESS_INTERVAL: Final = 5.0
+FIRMWARE_INSTALL_TIMEOUT: Final = 30 * 60.0

@@ -9,7 +9,7 @@ until the device reports the written values.
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 import math
 import time
@@ -48,6 +48,7 @@ from .const import (
     LOGGER,
 )
 from .dispatch import NodeListeners
+from .firmware import FirmwareUpdates
 from .hubs import ThermacellHubs
 from .overlay import CommandId, ParamKey, WriteOverlay
 from .reported import ReportedNodes
@@ -226,8 +227,12 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         params: Mapping[str, Any],
         *,
         optimistic: bool = True,
+        shown: Mapping[str, Any] | None = None,
     ) -> None:
         """Write params of one device; show them at once unless `optimistic` is False.
+
+        `shown` is what to show meanwhile when it is not what is written: the list
+        a schedule operation will leave, say, rather than the operation.
 
         Raises ServiceValidationError before any request for values the node would
         refuse, and a translated HomeAssistantError when the write fails (the shown
@@ -255,7 +260,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 command,
                 node_id,
                 device,
-                values,
+                values if shown is None else shown,
                 self.reported.get(node_id, node),
                 time.monotonic() + CONFIRM_TIMEOUT,
             )
@@ -286,7 +291,11 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             ) from err
         if optimistic:
             self._await_confirmation(
-                sent_at, frozenset((node_id, device, param) for param in values)
+                sent_at,
+                frozenset(
+                    (node_id, device, param)
+                    for param in (values if shown is None else shown)
+                ),
             )
         else:
             self.check_node_at(node_id, *(sent_at + d for d in ACTION_CHECKS))
@@ -367,6 +376,9 @@ class RainMakerRuntimeData:
 
     coordinator: RainMakerCoordinator
     hubs: ThermacellHubs
+    firmware: FirmwareUpdates
+    # The name of the group (room) each node is in, suggested as its device's area.
+    areas: dict[str, str] = field(default_factory=dict)
 
 
 type RainMakerConfigEntry = ConfigEntry[RainMakerRuntimeData]

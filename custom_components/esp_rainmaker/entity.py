@@ -31,9 +31,10 @@ WHOLE_NODE = "node"
 _NOT_WRITTEN: Final = object()
 
 
-def node_device_info(node: Node) -> DeviceInfo:
-    """Describe the Home Assistant device of a node."""
+def node_device_info(node: Node, area: str | None = None) -> DeviceInfo:
+    """Describe the Home Assistant device of a node (`area`: suggested, if new)."""
     info = node.config.info
+    suggested = DeviceInfo(suggested_area=area) if area else DeviceInfo()
     if (hub := hub_device(node.config)) is not None:
         serial = node.get(hub.name, PARAM_HUB_ID)
         return DeviceInfo(
@@ -44,6 +45,7 @@ def node_device_info(node: Node) -> DeviceInfo:
             model_id=info.model,
             sw_version=info.fw_version,
             serial_number=serial if isinstance(serial, str) and serial else None,
+            **suggested,
         )
     serial = next(
         (
@@ -62,6 +64,7 @@ def node_device_info(node: Node) -> DeviceInfo:
         sw_version=info.fw_version,
         hw_version=info.platform,
         serial_number=serial,
+        **suggested,
     )
 
 
@@ -96,6 +99,8 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
     _attr_has_entity_name = True
     # Unavailable while the node is offline (not for what stays true offline).
     follows_connectivity = True
+    # Stands for something the user can delete (a schedule): removed when it goes.
+    transient = False
     # Shows what the cloud reports apart from the values written and not yet
     # confirmed, which the coordinator's updates leave out when the two agree:
     # looked at after every fetch.
@@ -117,7 +122,9 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
             node.node_id, device_name, description.key
         )
         self.legacy_unique_id = f"{node.node_id}_{device_name}_{description.key}"
-        self._attr_device_info = node_device_info(node)
+        self._attr_device_info = node_device_info(
+            node, coordinator.config_entry.runtime_data.areas.get(node.node_id)
+        )
         self._written: Hashable = _NOT_WRITTEN
 
     @property
@@ -233,39 +240,62 @@ def async_add_node_entities(
     entry: RainMakerConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     factory: EntityFactory,
+    watch: Callable[[Node], Hashable] | None = None,
 ) -> None:
     """Add entities for every node now, and for nodes that appear later.
 
-    A node whose configuration changes (new firmware) is offered to the factory
-    again; only entities with new unique ids are added.
+    A node whose configuration changes (new firmware), or whose `watch` value
+    changes (the schedules it stores, say), is offered to the factory again: only
+    entities with new unique ids are added, and `transient` entities the factory
+    no longer makes (a schedule deleted in the app) are removed.
     """
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
     platform_domain = entity_platform.async_get_current_platform().domain
-    configs: dict[str, NodeConfig] = {}
-    added: dict[str, set[str]] = {}
+    seen: dict[str, tuple[NodeConfig, Hashable]] = {}
+    added: dict[str, dict[str, RainMakerEntity]] = {}
 
     @callback
     def _add_new_entities() -> None:
-        for node_id in configs.keys() - coordinator.data.keys():
-            del configs[node_id]
+        for node_id in seen.keys() - coordinator.data.keys():
+            del seen[node_id]
             added.pop(node_id, None)
         new: list[RainMakerEntity] = []
         for node_id, node in coordinator.data.items():
-            if configs.get(node_id) is node.config:
+            state = (node.config, watch(node) if watch is not None else None)
+            if (last := seen.get(node_id)) is not None and (
+                last[0] is state[0] and last[1] == state[1]
+            ):
                 continue
-            configs[node_id] = node.config
-            known = added.setdefault(node_id, set())
-            for entity in factory(runtime, node):
-                if entity.unique_id not in known:
-                    known.add(str(entity.unique_id))
+            seen[node_id] = state
+            known = added.setdefault(node_id, {})
+            made = {str(entity.unique_id): entity for entity in factory(runtime, node)}
+            for unique_id, entity in made.items():
+                if unique_id not in known:
+                    known[unique_id] = entity
                     new.append(entity)
+            for unique_id in [
+                uid for uid, old in known.items() if uid not in made and old.transient
+            ]:
+                _remove_entity(coordinator, known.pop(unique_id))
         if new:
             _adopt_legacy_unique_ids(coordinator, platform_domain, new)
             async_add_entities(new)
 
     _add_new_entities()
     entry.async_on_unload(coordinator.async_add_listener(_add_new_entities))
+
+
+@callback
+def _remove_entity(coordinator: RainMakerCoordinator, entity: RainMakerEntity) -> None:
+    """Remove an entity whose subject is gone, from the registry if it is there."""
+    registry = er.async_get(coordinator.hass)
+    if entity.entity_id and registry.async_get(entity.entity_id) is not None:
+        registry.async_remove(entity.entity_id)
+    elif entity.hass is not None:
+        coordinator.config_entry.async_create_task(
+            coordinator.hass, entity.async_remove(), "remove entity"
+        )
 
 
 @callback

@@ -179,6 +179,11 @@ def _needs_device_prefix(node: Node, device: DeviceSpec) -> bool:
     return len(node.config.devices) > 1 and device_label(node, device) != node.name
 
 
+def device_prefix(node: Node, device: DeviceSpec) -> str | None:
+    """Return the device name an entity's name must start with, if it must."""
+    return device_label(node, device) if _needs_device_prefix(node, device) else None
+
+
 def generic_naming(node: Node, device: DeviceSpec, param: ParamSpec) -> dict[str, Any]:
     """Return the description fields naming a generic parameter entity."""
     if _needs_device_prefix(node, device):

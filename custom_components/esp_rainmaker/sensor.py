@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -32,9 +33,16 @@ from .api.thermacell import (
 )
 from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
 from .entity import RainMakerEntity, async_add_node_entities, param_value
-from .mapping import generic_naming, generic_params, is_thermacell, profile_devices
+from .mapping import (
+    device_prefix,
+    generic_naming,
+    generic_params,
+    is_thermacell,
+    profile_devices,
+)
 from .meanings import sensor_meaning
 from .profiles import TEMPERATURE
+from .timers import timer_end, timer_param
 
 # The coordinator fetches the data; sensors only read it.
 PARALLEL_UPDATES = 0
@@ -134,8 +142,36 @@ def _generic(
     )
 
 
+def _timer_end(device: str) -> Callable[[Node], datetime | None]:
+    def read(node: Node) -> datetime | None:
+        end = timer_end(node, device)
+        return datetime.fromtimestamp(end, UTC) if end is not None else None
+
+    return read
+
+
+def _timer(node: Node, device: DeviceSpec) -> RainMakerSensorEntityDescription:
+    """Describe the end of the device's timer, which runs on the device."""
+    return RainMakerSensorEntityDescription(
+        key="timer_end",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_timer_end(device.name),
+        **(
+            {
+                "translation_key": "device_timer_end",
+                "translation_placeholders": {"device": prefix},
+            }
+            if (prefix := device_prefix(node, device))
+            else {"translation_key": "timer_end"}
+        ),
+    )
+
+
 def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
     coordinator = runtime.coordinator
+    for device in node.config.devices:
+        if timer_param(node, device) is not None:
+            yield RainMakerSensor(coordinator, node, device.name, _timer(node, device))
     for device in node.config.devices:
         if is_thermacell(node, device):
             for description in THERMACELL_SENSORS:
@@ -166,12 +202,14 @@ class RainMakerSensor(RainMakerEntity, SensorEntity):
     entity_description: RainMakerSensorEntityDescription
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """Return the value in the sensor's type."""
         node = self.node
         if node is None:
             return None
         value = self.entity_description.value_fn(node)
+        if isinstance(value, datetime):
+            return value
         if isinstance(value, str):
             return value[:MAX_STATE_LENGTH]
         return number(value)

@@ -47,10 +47,12 @@ async def test_offer_install_and_follow(
     cloud.clock.advance(12)
     progress = await client.ota_progress(node.node_id, job_id)
     assert progress.state is OtaJobState.IN_PROGRESS
-    assert progress.percentage is not None and 0 < progress.percentage < 100
+    assert progress.percentage is not None
+    assert 0 < progress.percentage < 100
     cloud.clock.advance(15)
     done = await client.ota_progress(node.node_id, job_id)
-    assert done.state.succeeded and done.state.finished
+    assert done.state.succeeded
+    assert done.state.finished
     assert (await client.get_node(node.node_id)).config.info.fw_version == "2.0.0"
     assert not (await client.check_ota(node.node_id)).available
 
@@ -69,7 +71,8 @@ async def test_failed_job_keeps_the_offer(
     progress = await client.ota_progress(node.node_id, job_id)
 
     assert progress.state is OtaJobState(outcome)
-    assert progress.state.finished and not progress.state.succeeded
+    assert progress.state.finished
+    assert not progress.state.succeeded
     assert progress.info
     assert (await client.check_ota(node.node_id)).available
 
@@ -114,7 +117,8 @@ def test_offer_texts_are_bounded() -> None:
         }
     )
     assert offer.fw_version == "2.0"
-    assert offer.description is not None and len(offer.description) == MAX_TEXT
+    assert offer.description is not None
+    assert len(offer.description) == MAX_TEXT
     assert offer.file_size is None
 
 
@@ -130,7 +134,11 @@ def test_unreadable_answers_raise(payload: Any) -> None:
 @pytest.mark.parametrize(
     ("payload", "state", "percentage"),
     [
-        ({"status": "IN-PROGRESS", "additional_info": "Downloading 40%"}, "in-progress", 40),
+        (
+            {"status": "IN-PROGRESS", "additional_info": "Downloading 40%"},
+            "in-progress",
+            40,
+        ),
         ({"status": "in-progress", "additional_info": "at 250 %"}, "in-progress", 100),
         ({"status": "completed"}, "completed", None),
         ({"status": "exploded"}, "unknown", None),
@@ -175,4 +183,3 @@ async def test_other_errors_raise(
 
     with pytest.raises(RainMakerResponseError):
         await client.check_ota(node.node_id)
-

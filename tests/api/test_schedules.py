@@ -97,7 +97,8 @@ async def test_timer_operations_and_what_they_leave(
     found = schedules_param(read)
     assert found is not None
     schedule_id = timer_id(read, "Switch")
-    assert schedule_id.startswith(TIMER_PREFIX) and len(schedule_id) <= 8
+    assert schedule_id.startswith(TIMER_PREFIX)
+    assert len(schedule_id) <= 8
 
     first = timer_operations(read, "Switch", 3600, {"Power": False})
     assert [op["operation"] for op in first] == ["add"]
@@ -110,7 +111,9 @@ async def test_timer_operations_and_what_they_leave(
     cloud.clock.advance(1)
     read = await client.get_node(node.node_id)
     timer = find_timer(read, "Switch")
-    assert timer is not None and timer.is_timer and timer.enabled
+    assert timer is not None
+    assert timer.is_timer
+    assert timer.enabled
     assert timer.ends_at is not None
 
     again = timer_operations(read, "Switch", 60, {"Power": False})
@@ -128,9 +131,7 @@ async def test_other_operations(client: RainMakerClient, cloud: Cloud) -> None:
 
     disabled = stored_after(read, found, enable_operation("8K2F", False), 0.0)
     assert disabled[0]["enabled"] is False
-    assert stored_after(read, found, enable_operation("8K2F", True), 0.0)[0][
-        "enabled"
-    ]
+    assert stored_after(read, found, enable_operation("8K2F", True), 0.0)[0]["enabled"]
     assert stored_after(read, found, remove_operation("8K2F"), 0.0) == ()
     # Operations on ids the node does not store change nothing.
     assert len(stored_after(read, found, remove_operation("nope"), 0.0)) == 1

@@ -230,8 +230,9 @@ MUTATIONS = [
     Mutation(
         "test_runtime_data",
         "__init__.py",
-        "    entry.runtime_data = RainMakerRuntimeData(coordinator, hubs)\n",
-        "    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = coordinator\n",
+        "    entry.runtime_data = RainMakerRuntimeData(\n",
+        "    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = coordinator\n"
+        "    _unused = (\n",
     ),
     Mutation(
         "test_config_entry_unloading",

@@ -563,50 +563,105 @@ def _delegates_to_action(call: ast.Call) -> bool:
     )
 
 
+def _coordinator_senders() -> set[str]:
+    """Names of coordinator methods (of any coordinator) that translate client errors."""
+    names: set[str] = set()
+    for module in module_names():
+        errors = ha_exception_names(module)
+        for cls in classes(module):
+            if "DataUpdateCoordinator" in base_names(cls):
+                names |= {
+                    name
+                    for name, method in methods(cls).items()
+                    if _translates_client_errors(method, errors)
+                }
+    return names
+
+
+def _sends(call: ast.Call, senders: set[str], helpers: set[str]) -> bool:
+    """Tell whether an awaited call reaches the cloud only through a translating sender.
+
+    A coordinator's translating method (`<coordinator>.async_send`), a module
+    helper that only does that, or `asyncio.gather` of such calls.
+    """
+    target = _dotted(call.func)
+    if target == "asyncio.gather":
+        return bool(call.args) and all(
+            isinstance(arg, ast.Call) and _sends(arg, senders, helpers)
+            for arg in call.args
+        )
+    if isinstance(call.func, ast.Name):
+        return target in helpers
+    return (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr in senders
+        and not target.startswith("self.coordinator.client")
+    )
+
+
+def _module_helpers(senders: set[str]) -> set[str]:
+    """Module-level functions that reach the cloud only through translating senders."""
+    candidates = {
+        node.name: node
+        for module in module_names()
+        for node in tree(module).body
+        if isinstance(node, ast.AsyncFunctionDef)
+    }
+    helpers: set[str] = set()
+    while True:
+        found = {
+            name
+            for name, func in candidates.items()
+            if name not in helpers
+            and (calls := _awaited_calls(func))
+            and all(_sends(call, senders, helpers) for call in calls)
+        }
+        if not found:
+            return helpers
+        helpers |= found
+
+
 def test_action_exceptions() -> None:
     """Entity actions reach the cloud only through a coordinator method that translates errors.
 
-    Directly, or through a base-entity or own helper that does nothing else. That
-    method (today `async_send`) turns every client error into a Home Assistant error.
+    Directly, or through a base-entity, own or module helper that does nothing
+    else. That method (today `async_send`, and the firmware coordinator's
+    `async_install`) turns every client error into a Home Assistant error.
     """
     require_done("action-exceptions")
-    coordinator = _coordinator_class()
-    errors = ha_exception_names("coordinator")
-    translating = {
-        name
-        for name, method in methods(coordinator).items()
-        if _translates_client_errors(method, errors)
-    }
-    assert translating, (
+    senders = _coordinator_senders()
+    assert "async_send" in senders, (
         "no coordinator method turns RainMakerError into a Home Assistant error"
     )
+    helpers = _module_helpers(senders)
     # Base-entity helpers that only forward to such a method count as it.
-    senders = {f"self.coordinator.{name}" for name in translating}
-    senders |= {
-        f"self.{name}"
+    entity_helpers = {
+        name
         for cls in classes("entity")
         for name, method in methods(cls).items()
-        if (calls := [_dotted(call.func) for call in _awaited_calls(method)])
-        and set(calls) <= senders
+        if (calls := _awaited_calls(method))
+        and all(_sends(call, senders, helpers) for call in calls)
     }
     direct = []
     for platform in platforms():
         for cls in classes(platform):
             # So do the class's own helpers that only forward to one.
-            own = senders | {
-                f"self.{name}"
+            own = senders | entity_helpers
+            own |= {
+                name
                 for name, method in methods(cls).items()
-                if (calls := [_dotted(call.func) for call in _awaited_calls(method)])
-                and set(calls) <= senders
+                if (calls := _awaited_calls(method))
+                and all(_sends(call, own, helpers) for call in calls)
             }
             for name, method in methods(cls).items():
                 if not _is_action(name):
                     continue
                 for call in _awaited_calls(method):
-                    target = _dotted(call.func)
-                    if target in own or _delegates_to_action(call):
+                    if _sends(call, own, helpers) or _delegates_to_action(call):
                         continue
-                    direct.append(f"{where(platform, call)}: await {target}")
+                    direct.append(
+                        f"{where(platform, call)}: await {_dotted(call.func)}"
+                    )
                 direct += [
                     f"{where(platform, node)}: {_dotted(node)}"
                     for node in ast.walk(method)

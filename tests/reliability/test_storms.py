@@ -52,6 +52,7 @@ async def many_switches(
     return mock_config_entry
 
 
+@pytest.mark.usefixtures("firmware_checks_later")
 async def test_command_storm(
     hass: HomeAssistant,
     many_switches: MockConfigEntry,
