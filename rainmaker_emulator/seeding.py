@@ -32,6 +32,11 @@ SEED_KINDS = FIRST_KINDS | LATER_KINDS
 # outlet, so that those keep their node ids) one of each kind added since.
 DEMO_FIRST = {"lights": 1, "switches": 1, "fans": 1, "sensors": 1}
 DEMO_LATER = dict.fromkeys(LATER_KINDS, 1)
+# The firmware update the demo's Patio hub is offered.
+DEMO_RELEASE_NOTES = (
+    "Repellers warm up faster after a cartridge change; the LED no longer "
+    "flickers at low brightness."
+)
 
 
 def cli_flag(count: str) -> str:

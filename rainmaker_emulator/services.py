@@ -84,13 +84,21 @@ def service_params(config: Any) -> dict[str, tuple[str, str]]:
 
 
 def _value(host: Host, param_type: str) -> Any:
+    """Return a service param's reported value (None where a hostile node has junk)."""
     where = host.service_params.get(param_type)
-    return host.reported.get(where[0], {}).get(where[1]) if where else None
+    reported = host.reported if isinstance(host.reported, dict) else {}
+    params = reported.get(where[0]) if where else None
+    return params.get(where[1]) if where and isinstance(params, dict) else None
 
 
 def _store(host: Host, param_type: str, value: Any) -> None:
-    if where := host.service_params.get(param_type):
-        host.reported.setdefault(where[0], {})[where[1]] = value
+    """Store a service param's value (not into a node whose params are junk)."""
+    if (where := host.service_params.get(param_type)) and isinstance(
+        host.reported, dict
+    ):
+        params = host.reported.setdefault(where[0], {})
+        if isinstance(params, dict):
+            params[where[1]] = value
 
 
 def zone(host: Host) -> ZoneInfo:

@@ -17,7 +17,10 @@ from .devices import DEVICE_SECRET_TYPES, KINDS, RawDevice
 from .groups import Groups
 from .nodes import EmulatedNode, Role
 from .ota import DEFAULT_DESCRIPTION, DEFAULT_FILE_SIZE, OtaNodes, OtaService
-from .seeding import DEMO_FIRST, DEMO_LATER, SEED_KINDS
+from .scenes import app_scene
+from .schedules import app_schedule
+from .seeding import DEMO_FIRST, DEMO_LATER, DEMO_RELEASE_NOTES, SEED_KINDS
+from .services import seed_scenes, seed_schedules
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
@@ -419,8 +422,30 @@ class Cloud:
     def seed_demo(self) -> Account:
         """Create the demo account: two LIV hubs, an outlet and one device of every other kind."""
         account = self.seed(**DEMO_FIRST)
-        self.add_node("thermacell", account.email, name="Patio")
-        self.add_node("thermacell", account.email, name="Back Yard")
-        self.add_node("outlet", account.email, name="Garden Lights")
+        patio = self.add_node("thermacell", account.email, name="Patio")
+        back_yard = self.add_node("thermacell", account.email, name="Back Yard")
+        garden = self.add_node("outlet", account.email, name="Garden Lights")
         self.seed(**DEMO_LATER)
+        self.release_ota(patio.node_id, "5.5.0", description=DEMO_RELEASE_NOTES)
+        seed_schedules(
+            self.node(back_yard.node_id),
+            [
+                app_schedule(
+                    "8K2F",
+                    "Evening",
+                    minutes=19 * 60,
+                    days=0b1111111,
+                    action={"LIV Hub": {"Enable Repellers": True}},
+                )
+            ],
+        )
+        seed_scenes(
+            self.node(garden.node_id),
+            [app_scene("4DQ7", "Party", action={"Outlet": {"Power": True}})],
+        )
+        self.add_group(
+            account.email,
+            "Garden",
+            [patio.node_id, back_yard.node_id, garden.node_id],
+        )
         return account

@@ -1,11 +1,16 @@
 """Scenes stored on a node: activated on the device, following the node's list."""
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import ATTR_ENTITY_ID, STATE_ON
+from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
 
 from rainmaker_emulator import Cloud, EmulatorAdmin, Endpoint
 from rainmaker_emulator.scenes import app_scene
@@ -21,6 +26,23 @@ async def activate(hass: HomeAssistant, entity_id: str) -> None:
     await hass.services.async_call(
         "scene", "turn_on", {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The scene and switch platforms."""
+    return [Platform.SCENE, Platform.SWITCH]
+
+
+@pytest.mark.parametrize("platforms", [[Platform.SCENE]])
+async def test_snapshot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every scene, its registry entry and state."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
 
 
 @pytest.mark.usefixtures("init_integration")

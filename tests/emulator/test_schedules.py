@@ -522,3 +522,19 @@ def test_next_fire_of_disabled_or_broken_entries() -> None:
     assert next_fire({"enabled": True, "triggers": ["x"]}, 0) is None
     assert next_fire({"enabled": True, "triggers": [{"dd": 1}]}, 0) is None
     assert next_fire({"enabled": True, "triggers": [{"rsec": 5, "ts": 0}]}, 0) is None
+
+
+def test_junk_in_the_time_service_is_survived(still_cloud: Cloud, plug: str) -> None:
+    """A node whose Time service reports junk keeps running (in UTC)."""
+    node = still_cloud.node(plug)
+    node.reported["Time"] = []  # type: ignore[assignment]
+    seed_schedules(
+        node,
+        [
+            app_schedule(
+                "A1", "On", minutes=60, days=127, action={"Plug": {"Power": True}}
+            )
+        ],
+    )
+
+    assert upcoming(node)
