@@ -47,8 +47,12 @@ ENTITY_FIELDS = (
     "unique_id",
     "unit_of_measurement",
 )
-# Attributes and capabilities Home Assistant derives itself, only on some releases.
-DERIVED_BY_RELEASE = frozenset({"min_mireds", "max_mireds", "color_temp", "is_closed"})
+# Attributes and capabilities Home Assistant derives itself, only on some releases
+# or differently by release (an update entity's picture: the brands CDN, later a
+# local path).
+DERIVED_BY_RELEASE = frozenset(
+    {"min_mireds", "max_mireds", "color_temp", "is_closed", "entity_picture"}
+)
 # Units are written as plain strings: newer releases use enums for some
 # (UnitOfRatio, UnitOfDensity) and spell micro with the Greek mu, not the micro sign.
 UNIT_KEY = "unit_of_measurement"

@@ -146,7 +146,8 @@ class FirmwareUpdates(DataUpdateCoordinator[dict[str, OtaUpdate]]):
         on_progress: Callable[[OtaProgress], None],
     ) -> None:
         """Install an offered firmware and follow its job until it ends."""
-        name = ((node := self.nodes.data.get(node_id)) and node.name) or node_id
+        node = self.nodes.data.get(node_id)
+        name = node.name if node is not None else node_id
         if not offer.available or offer.job_id is None:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
