@@ -137,7 +137,9 @@ def test_set_up_account_and_switch_repellers(
         DEMO_DEVICES
     )
     screenshot(page, "config-flow-success.png")
-    dialog.get_by_role("button", name="Skip and finish").click()
+    # The demo's hubs come with their group as area, so the dialog offers "Finish"
+    # (it says "Skip and finish" when no device has an area yet).
+    dialog.get_by_role("button", name=re.compile(r"^(Skip and finish|Finish)$")).click()
     expect(dialog).to_be_hidden()
 
     # Finishing opens the integration's page: the account with its devices.
