@@ -493,15 +493,10 @@ class PublicApi:
 
     async def ota_trigger(self, request: web.Request) -> web.Response:
         """Start (or retry) the OTA job a node is offered: `{"node_id", "ota_job_id"}`."""
-        session = self._session(request)
-        if isinstance(session, web.Response):
-            return session
-        try:
-            body = await _json_body(request)
-        except ValueError:
-            return self._failure(INVALID_BODY)
-        if not isinstance(body, dict):
-            return self._failure(INVALID_BODY)
+        parsed = await self._object_body(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        session, body = parsed
         node = self._owned_id(body.get("node_id", body.get("nodeid")), session)
         if isinstance(node, web.Response):
             return node
@@ -580,10 +575,10 @@ class PublicApi:
             answer["next_id"] = next_id
         return json_response(answer)
 
-    async def _group_body(
+    async def _object_body(
         self, request: web.Request
     ) -> tuple[Session, dict[str, Any]] | web.Response:
-        """Return the caller and the JSON object a group request sends."""
+        """Return the caller and the JSON object the request sends (an OTA or group call)."""
         session = self._session(request)
         if isinstance(session, web.Response):
             return session
@@ -597,7 +592,7 @@ class PublicApi:
 
     async def create_group(self, request: web.Request) -> web.Response:
         """Create a group of the caller's nodes: `{"group_name", "nodes"|"node_list"}`."""
-        parsed = await self._group_body(request)
+        parsed = await self._object_body(request)
         if isinstance(parsed, web.Response):
             return parsed
         session, body = parsed
@@ -616,7 +611,7 @@ class PublicApi:
 
     async def update_group(self, request: web.Request) -> web.Response:
         """Add or remove nodes (`operation` and `nodes`), rename, or change other fields."""
-        parsed = await self._group_body(request)
+        parsed = await self._object_body(request)
         if isinstance(parsed, web.Response):
             return parsed
         session, body = parsed

@@ -35,6 +35,20 @@ def _sleeping(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
     ]
 
 
+def _skip_to_next_sleep(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, loop: asyncio.AbstractEventLoop
+) -> bool:
+    """Move the frozen clock to the earliest `asyncio.sleep`; tell whether there was one."""
+    sleeps = _sleeping(loop)
+    if not sleeps:
+        return False
+    delay = min(handle.when() for handle in sleeps) - loop.time()
+    if delay > 0:
+        freezer.tick(timedelta(seconds=delay + 0.001))
+    async_fire_time_changed(hass)
+    return True
+
+
 async def _drain(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -65,23 +79,13 @@ async def _drain(
             if not running:
                 await hass.async_block_till_done()
                 return
-            if not (sleeps := _sleeping(loop)):
+            # A running action may wait on a sleep (the rate limiter): let it go on.
+            if not _skip_to_next_sleep(hass, freezer, loop):
                 return
-            # A running action waits on a sleep (the rate limiter): let it go on.
-            freezer.tick(
-                timedelta(
-                    seconds=max(0.0, min(h.when() for h in sleeps) - loop.time())
-                    + 0.001
-                )
-            )
             continue
         # Let the sockets make progress in real time.
         await loop.run_in_executor(None, time.sleep, 0.001)
-        if sleeps := _sleeping(loop):
-            delay = min(handle.when() for handle in sleeps) - loop.time()
-            if delay > 0:
-                freezer.tick(timedelta(seconds=delay + 0.001))
-            async_fire_time_changed(hass)
+        _skip_to_next_sleep(hass, freezer, loop)
     raise TimeoutError(f"background work did not finish: {busy}")
 
 

@@ -16,7 +16,13 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import DeviceSpec, Node, ParamSpec, vocabulary as v
-from .api.schedules import Schedule, enable_operation, node_schedules, schedules_param
+from .api.schedules import (
+    Schedule,
+    enable_operation,
+    find_schedule,
+    node_schedules,
+    schedules_param,
+)
 from .api.thermacell import power_param
 from .compat import async_register_platform_actions
 from .const import CONFIRM_TIMEOUT, DOMAIN
@@ -193,12 +199,7 @@ class ScheduleSwitch(RainMakerEntity, SwitchEntity):
 
     def _schedule(self) -> Schedule | None:
         node = self.node
-        if node is None:
-            return None
-        return next(
-            (s for s in node_schedules(node) if s.schedule_id == self.schedule_id),
-            None,
-        )
+        return find_schedule(node, self.schedule_id) if node is not None else None
 
     @property
     def available(self) -> bool:

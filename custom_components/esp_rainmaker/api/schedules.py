@@ -139,10 +139,14 @@ def timer_id(node: Node, device: str) -> str:
     return f"{TIMER_PREFIX}{position:0{MAX_ID - len(TIMER_PREFIX)}d}"[:MAX_ID]
 
 
+def find_schedule(node: Node, schedule_id: str) -> Schedule | None:
+    """Return the schedule of an id, if the node stores one."""
+    return next((s for s in node_schedules(node) if s.schedule_id == schedule_id), None)
+
+
 def find_timer(node: Node, device: str) -> Schedule | None:
     """Return the timer of one of the node's devices, if the node stores one."""
-    wanted = timer_id(node, device)
-    return next((s for s in node_schedules(node) if s.schedule_id == wanted), None)
+    return find_schedule(node, timer_id(node, device))
 
 
 def timer_operations(
