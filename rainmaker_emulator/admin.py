@@ -48,6 +48,7 @@ class AdminApi:
             web.delete(f"{prefix}/accounts/{{email}}", self.remove_account),
             web.post(f"{prefix}/accounts/{{email}}/password", self.set_password),
             web.post(f"{prefix}/accounts/{{email}}/revoke_tokens", self.revoke_tokens),
+            web.get(f"{prefix}/accounts/{{email}}/codes", self.sent_codes),
             web.post(f"{prefix}/seed", self.seed),
             *NodeAdmin(self.cloud).routes(prefix),
         ]
@@ -217,9 +218,10 @@ class AdminApi:
         """Create an account."""
         body = await read_body(request)
         try:
+            password = body.get("password")
             account = self.cloud.add_account(
                 str(body["email"]),
-                str(body["password"]),
+                None if password is None else str(password),
                 user_id=body.get("user_id"),
                 mfa=bool(body.get("mfa", False)),
             )
@@ -240,8 +242,24 @@ class AdminApi:
                 "email": account.email,
                 "user_id": account.user_id,
                 "mfa": account.mfa,
+                "password": account.password is not None,
                 "nodes": sorted(account.node_ids),
                 "sessions": self.cloud.tokens.count(account.email),
+            }
+        )
+
+    async def sent_codes(self, request: web.Request) -> web.Response:
+        """Return the sign-in codes sent to an account, oldest first (its inbox)."""
+        try:
+            account = self.cloud.account(request.match_info["email"])
+        except KeyError as err:
+            return error(str(err), 404)
+        return json_response(
+            {
+                "codes": [
+                    {"code": sent.code, "sent_at": sent.sent_at, "reason": sent.reason}
+                    for sent in self.cloud.sign_in.sent(account.email)
+                ]
             }
         )
 

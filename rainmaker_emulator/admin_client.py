@@ -90,12 +90,12 @@ class EmulatorAdmin:
     async def add_account(
         self,
         email: str,
-        password: str,
+        password: str | None,
         *,
         mfa: bool = False,
         user_id: str | None = None,
     ) -> str:
-        """Create an account; return its user id."""
+        """Create an account (None: no password, codes only); return its user id."""
         body: dict[str, Any] = {"email": email, "password": password, "mfa": mfa}
         if user_id is not None:
             body["user_id"] = user_id
@@ -105,6 +105,18 @@ class EmulatorAdmin:
         """Describe an account."""
         result: dict[str, Any] = await self._call("GET", f"/accounts/{email}")
         return result
+
+    async def sent_codes(self, email: str) -> list[str]:
+        """Return the sign-in codes sent to an account, oldest first."""
+        answer = await self._call("GET", f"/accounts/{email}/codes")
+        return [str(sent["code"]) for sent in answer["codes"]]
+
+    async def last_code(self, email: str) -> str:
+        """Return the newest sign-in code sent to an account."""
+        codes = await self.sent_codes(email)
+        if not codes:
+            raise LookupError(f"no code was sent to {email}")
+        return codes[-1]
 
     async def remove_account(self, email: str) -> None:
         """Delete an account."""

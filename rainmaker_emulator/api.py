@@ -14,6 +14,7 @@ from .endpoints import Endpoint
 from .groups import Group, optional_fields
 from .nodes import EmulatedNode
 from .settings import OfflineWrites, UnauthorizedBody
+from .sign_in import CodeOutcome
 from .state import Account, Cloud
 from .tokens import Session
 
@@ -30,7 +31,21 @@ PASSWORD_MISSING = (101003, "Password or verification code is missing")
 BAD_CREDENTIALS = (101009, "Incorrect user name or password")
 REFRESH_FAILED = (101017, "Refresh token failed")
 USER_MISSING = (101025, "User does not exist")
-CODE_INCORRECT = (101012, "Verification code is incorrect")
+ATTEMPT_LIMIT = (101019, "Attempt limit exceeded, please try after some time")
+# The answers to a one-time code (`login2` with `session` and `verification_code`).
+# 101012 and 101019 are in the iOS app's error table (esp-rainmaker-ios,
+# UserManagement/Workers/ESPAPIErrorWorker.swift, ESPErrorCodeDescription). No
+# public source names the code of an expired or unknown session: the emulator
+# answers 101016 "Login failed" from the same table, as the cloud's Cognito reports
+# such a session as a failed login.
+LOGIN_FAILED = (101016, "Login failed")
+CODE_MISSING = (101030, "Verification code is missing")
+CODE_ERRORS = {
+    CodeOutcome.WRONG: (101012, "Verification code is incorrect"),
+    CodeOutcome.EXPIRED: LOGIN_FAILED,
+    CodeOutcome.INVALID_SESSION: LOGIN_FAILED,
+    CodeOutcome.TOO_MANY_ATTEMPTS: ATTEMPT_LIMIT,
+}
 LOGOUT_FLAG = (
     101036,
     "Error, Invalid logout_all value specified. [Valid values are true/false]",
@@ -213,26 +228,38 @@ class PublicApi:
             account = self.cloud.account(user_name)
         except KeyError:
             return self._failure(USER_MISSING)
-        if "verification_code" in body:
-            return self._complete_mfa(account, body)
-        password = body.get("password")
+        if "session" in body or "verification_code" in body:
+            return self._answer_code(account, body)
+        if "password" not in body:
+            # The user name alone: sign in with a code sent to the user.
+            return self._send_code(account, "sign_in")
+        password = body["password"]
         if not isinstance(password, str) or not password:
             return self._failure(PASSWORD_MISSING)
-        if password != account.password:
+        if account.password is None or password != account.password:
             return self._failure(BAD_CREDENTIALS)
         if account.mfa:
-            return success("Verification code sent", session=f"mfa-{account.user_id}")
+            return self._send_code(account, "mfa")
         return success(
             "Login successful",
             **self.cloud.tokens.login(account.email, account.user_id),
         )
 
-    def _complete_mfa(self, account: Account, body: dict[str, Any]) -> web.Response:
-        if (
-            body.get("session") != f"mfa-{account.user_id}"
-            or body["verification_code"] != account.otp
-        ):
-            return self._failure(CODE_INCORRECT)
+    def _send_code(self, account: Account, reason: str) -> web.Response:
+        session = self.cloud.sign_in.start(account.email, reason)
+        if session is None:
+            return self._failure(ATTEMPT_LIMIT)
+        return success("Verification code sent", session=session)
+
+    def _answer_code(self, account: Account, body: dict[str, Any]) -> web.Response:
+        session, code = body.get("session"), body.get("verification_code")
+        if not isinstance(session, str) or not session:
+            return self._failure(LOGIN_FAILED)
+        if not isinstance(code, str) or not code:
+            return self._failure(CODE_MISSING)
+        outcome = self.cloud.sign_in.answer(session, account.email, code)
+        if outcome is not CodeOutcome.ACCEPTED:
+            return self._failure(CODE_ERRORS[outcome])
         return success(
             "Login successful",
             **self.cloud.tokens.login(account.email, account.user_id),

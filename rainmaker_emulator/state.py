@@ -22,6 +22,7 @@ from .schedules import app_schedule
 from .seeding import DEMO_FIRST, DEMO_LATER, DEMO_RELEASE_NOTES, SEED_KINDS
 from .services import seed_scenes, seed_schedules
 from .settings import IdFields, RetryAfter, Settings, UnauthorizedBody
+from .sign_in import SignInCodes
 from .tokens import DEFAULT_ACCESS_TTL, TokenAuthority
 
 DEFAULT_PAGE_SIZE = 10
@@ -36,10 +37,10 @@ class Account:
     """A user of the cloud."""
 
     email: str
-    password: str
+    # None: the account has no password and signs in with e-mailed codes only.
+    password: str | None
     user_id: str
     mfa: bool = False
-    otp: str = "123456"
     node_ids: set[str] = field(default_factory=set)
 
 
@@ -139,6 +140,7 @@ class Cloud:
         self.page_size = page_size
         self.rng = random.Random(seed)
         self.accounts: dict[str, Account] = {}
+        self.sign_in = SignInCodes(self.clock.now, self.rng)
         self.ota = OtaService(self._random_id)
         self.groups = Groups(self._random_id)
         # Changed only by add_node and remove_node; `nodes` is the view others read.
@@ -168,7 +170,7 @@ class Cloud:
     def add_account(
         self,
         email: str,
-        password: str,
+        password: str | None,
         *,
         user_id: str | None = None,
         mfa: bool = False,
@@ -200,6 +202,7 @@ class Cloud:
             self._nodes[node_id].users.pop(account.email, None)
         self.groups.drop_owner(account.email)
         self.tokens.forget(account.email)
+        self.sign_in.forget(account.email)
         del self.accounts[account.email]
 
     def set_password(
@@ -313,8 +316,9 @@ class Cloud:
         Device secrets are the values of credential params (a Local Control PoP, a
         Matter controller's user token) that nodes report, raw nodes included.
         """
-        found = [account.password for account in self.accounts.values()]
+        found = [a.password for a in self.accounts.values() if a.password is not None]
         found += self.tokens.issued
+        found += self.sign_in.secrets()
         for node in self._nodes.values():
             reported = node.reported if isinstance(node.reported, dict) else {}
             for (device, name), spec in node.specs.items():

@@ -148,7 +148,7 @@ async def test_accounts(admin: EmulatorAdmin, raw: Raw, cloud: Cloud) -> None:
     with pytest.raises(AdminError, match="409"):
         await admin.add_account("new@example.com", "x")
     with pytest.raises(AdminError, match="missing"):
-        await admin._call("POST", "/accounts", {"email": "x@example.com"})
+        await admin._call("POST", "/accounts", {"password": "x"})
     info = await admin.account(EMAIL)
     assert info["sessions"] == 1
     await admin.revoke_tokens(EMAIL)
