@@ -4,6 +4,7 @@ A standalone library: it imports nothing from Home Assistant, takes an injected
 `aiohttp.ClientSession`, and ships `py.typed`.
 """
 
+from .auth import CodeChallenge
 from .client import ParamWrites, RainMakerClient, WritePolicy
 from .clouds import (
     ESPRESSIF_CHINA_URL,
@@ -14,12 +15,15 @@ from .clouds import (
 from .exceptions import (
     NodeFailure,
     RainMakerAuthenticationError,
+    RainMakerCodeError,
+    RainMakerCodeExpiredError,
     RainMakerConnectionError,
     RainMakerError,
     RainMakerMfaRequiredError,
     RainMakerNodeError,
     RainMakerRateLimitError,
     RainMakerResponseError,
+    RainMakerSignInLockedError,
     RainMakerTimeoutError,
     RainMakerValidationError,
 )
@@ -39,6 +43,7 @@ __all__ = [
     "KNOWN_CLOUDS",
     "THERMACELL_URL",
     "Bounds",
+    "CodeChallenge",
     "DeviceSpec",
     "Node",
     "NodeConfig",
@@ -54,12 +59,15 @@ __all__ = [
     "ParamWrites",
     "RainMakerAuthenticationError",
     "RainMakerClient",
+    "RainMakerCodeError",
+    "RainMakerCodeExpiredError",
     "RainMakerConnectionError",
     "RainMakerError",
     "RainMakerMfaRequiredError",
     "RainMakerNodeError",
     "RainMakerRateLimitError",
     "RainMakerResponseError",
+    "RainMakerSignInLockedError",
     "RainMakerTimeoutError",
     "RainMakerValidationError",
     "RateLimiter",

@@ -6,7 +6,7 @@ from typing import Any, Final, Self
 
 import aiohttp
 
-from .auth import Authenticator, TokenCallback
+from .auth import Authenticator, CodeChallenge, TokenCallback
 from .exceptions import (
     NodeFailure,
     RainMakerError,
@@ -46,7 +46,7 @@ class RainMakerClient:
         self,
         base_url: str,
         username: str,
-        password: str,
+        password: str | None,
         *,
         session: aiohttp.ClientSession | None = None,
         tokens: TokenSet | None = None,
@@ -56,7 +56,11 @@ class RainMakerClient:
         max_nodes_per_write: int = MAX_NODES_PER_WRITE,
         write_policy: WritePolicy | None = None,
     ) -> None:
-        """Create a client; nothing is sent until the first call."""
+        """Create a client; nothing is sent until the first call.
+
+        `password` is None for an account that signs in with one-time codes: it
+        then renews with its refresh token only.
+        """
         self.base_url = normalize_base_url(base_url)
         self._transport = Transport(
             self.base_url,
@@ -129,6 +133,18 @@ class RainMakerClient:
     async def login(self) -> TokenSet:
         """Log in with the password, whatever tokens the client holds."""
         return await self._auth.login()
+
+    async def sign_in(self) -> TokenSet | CodeChallenge:
+        """Sign in with the password, or ask for a code when there is none.
+
+        Returns the tokens, or the challenge of a code the cloud sent to the user
+        (multi-factor accounts, and accounts without a password).
+        """
+        return await self._auth.sign_in()
+
+    async def complete_sign_in(self, challenge: CodeChallenge, code: str) -> TokenSet:
+        """Finish a sign-in with the one-time code the user received."""
+        return await self._auth.complete_sign_in(challenge, code)
 
     async def logout(self) -> None:
         """End this session at the cloud (best effort for the caller)."""

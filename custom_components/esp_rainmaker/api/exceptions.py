@@ -16,7 +16,15 @@ class RainMakerAuthenticationError(RainMakerError):
 
 
 class RainMakerMfaRequiredError(RainMakerAuthenticationError):
-    """The account requires a one-time code, which this client does not support."""
+    """The account needs a one-time code: only the user can sign in again."""
+
+
+class RainMakerCodeError(RainMakerAuthenticationError):
+    """The one-time code is wrong; the same sign-in may be tried again."""
+
+
+class RainMakerCodeExpiredError(RainMakerAuthenticationError):
+    """The sign-in waiting for a code is over (expired or too many wrong codes)."""
 
 
 class RainMakerConnectionError(RainMakerError):
@@ -34,6 +42,10 @@ class RainMakerRateLimitError(RainMakerError):
         """Store how long the cloud asked to wait, when it said so."""
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class RainMakerSignInLockedError(RainMakerRateLimitError):
+    """The cloud locked sign-in after too many attempts ("attempt limit exceeded")."""
 
 
 class RainMakerResponseError(RainMakerError):
