@@ -12,10 +12,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.esp_rainmaker.api import RainMakerClient, TokenSet
+from custom_components.esp_rainmaker.config_flow import CONF_EMAIL_CODE
 from custom_components.esp_rainmaker.const import (
     CONF_SCAN_INTERVAL,
+    CONF_SIGN_IN,
     CONF_TOKENS,
     DOMAIN,
+    SignIn,
 )
 from rainmaker_emulator import (
     DEMO_EMAIL,
@@ -25,6 +28,7 @@ from rainmaker_emulator import (
     EmulatorServer,
     Endpoint,
 )
+from rainmaker_emulator.sign_in import CODE_ATTEMPTS, CODE_TTL, CODES_PER_WINDOW
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -147,24 +151,157 @@ async def test_user_errors_recover(
     assert result["result"].unique_id == demo_user_id
 
 
+MFA = "mfa@example.com"
+CODE_ONLY = "codes@example.com"
+
+
+@pytest.fixture
+def code_accounts(cloud: Cloud) -> None:
+    """An MFA account and an account without a password."""
+    cloud.add_account(MFA, DEMO_PASSWORD, mfa=True)
+    cloud.add_account(CODE_ONLY, None)
+
+
+async def to_code_step(
+    hass: HomeAssistant, emulator: EmulatorServer, email: str, **sign_in: Any
+) -> dict[str, Any]:
+    """Fill the user step for `email`; the next step must be the code step."""
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_URL: emulator.url, CONF_USERNAME: email} | sign_in,
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "code"
+    assert result["errors"] == {}
+    assert result["description_placeholders"] == {"destination": email}
+    return dict(result)
+
+
+async def enter(hass: HomeAssistant, flow: dict[str, Any], **data: Any) -> Any:
+    """Submit the code step."""
+    return await hass.config_entries.flow.async_configure(flow["flow_id"], data)
+
+
+def wrong(code: str) -> str:
+    """A code that is not `code`."""
+    return "000000" if code != "000000" else "111111"
+
+
+@pytest.mark.usefixtures("code_accounts")
 async def test_mfa_account(
-    hass: HomeAssistant, emulator: EmulatorServer, cloud: Cloud
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin, cloud: Cloud
 ) -> None:
-    """An account asking for a one-time code is explained, then another can be used."""
-    cloud.add_account("mfa@example.com", DEMO_PASSWORD, mfa=True)
+    """The password, then the code; a wrong code errors. The password is not stored."""
+    result = await to_code_step(hass, emulator, MFA, **{CONF_PASSWORD: DEMO_PASSWORD})
+    code = await admin.last_code(MFA)
+
+    result = await enter(hass, result, code=wrong(code))
+    assert result["errors"] == {"code": "invalid_code"}
+
+    result = await enter(hass, result, code=f" {code[:3]} {code[3:]} ")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == cloud.accounts[MFA].user_id
+    assert result["data"][CONF_SIGN_IN] == SignIn.PASSWORD_AND_CODE
+    assert CONF_PASSWORD not in result["data"]
+    assert TokenSet.from_dict(result["data"][CONF_TOKENS]) is not None
+
+
+@pytest.mark.usefixtures("code_accounts")
+@pytest.mark.parametrize("email", [CODE_ONLY, MFA])
+async def test_email_code_instead_of_password(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin, email: str
+) -> None:
+    """Any account can ask for an e-mailed code; a password typed as well is dropped."""
+    result = await to_code_step(
+        hass, emulator, email, **{CONF_EMAIL_CODE: True, CONF_PASSWORD: "ignored-1"}
+    )
+
+    result = await enter(hass, result, code=await admin.last_code(email))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_SIGN_IN] == SignIn.CODE
+    assert CONF_PASSWORD not in result["data"]
+    assert result["data"][CONF_USERNAME] == email
+
+
+async def test_password_or_code_is_needed(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin
+) -> None:
+    """Neither a password nor the box: the password field says so, nothing is sent."""
     result = await start(hass)
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], account(emulator, **{CONF_USERNAME: "mfa@example.com"})
+        result["flow_id"], {CONF_URL: emulator.url, CONF_USERNAME: DEMO_EMAIL}
     )
-    assert result["errors"] == {"base": "mfa_not_supported"}
 
-    cloud.seed_demo()
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], account(emulator)
-    )
+    assert result["errors"] == {CONF_PASSWORD: "password_missing"}
+    assert await admin.count(Endpoint.LOGIN) == 0
+
+
+@pytest.mark.usefixtures("code_accounts")
+async def test_code_step_errors_and_new_code(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin, cloud: Cloud
+) -> None:
+    """No code, an expired code, then a new code on request, which signs in."""
+    result = await to_code_step(hass, emulator, CODE_ONLY, **{CONF_EMAIL_CODE: True})
+    result = await enter(hass, result)
+    assert result["errors"] == {"code": "code_missing"}
+
+    cloud.clock.advance(CODE_TTL)
+    result = await enter(hass, result, code=await admin.last_code(CODE_ONLY))
+    assert result["errors"] == {"base": "code_expired"}
+
+    result = await enter(hass, result, new_code=True)
+    assert result["step_id"] == "code"
+    assert result["errors"] == {}
+    assert len(await admin.sent_codes(CODE_ONLY)) == 2
+    result = await enter(hass, result, code=await admin.last_code(CODE_ONLY))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == cloud.accounts[DEMO_EMAIL].user_id
+
+
+@pytest.mark.usefixtures("code_accounts")
+async def test_too_many_wrong_codes(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin
+) -> None:
+    """The cloud's attempt limit is explained, and no entry is made."""
+    result = await to_code_step(hass, emulator, MFA, **{CONF_PASSWORD: DEMO_PASSWORD})
+    code = await admin.last_code(MFA)
+    for _ in range(CODE_ATTEMPTS):
+        result = await enter(hass, result, code=wrong(code))
+
+    assert result["errors"] == {"base": "too_many_attempts"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.usefixtures("code_accounts")
+async def test_outage_after_the_code_needs_no_new_code(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin
+) -> None:
+    """The code was accepted but the listing failed: submitting again finishes."""
+    result = await to_code_step(hass, emulator, CODE_ONLY, **{CONF_EMAIL_CODE: True})
+    await admin.add_fault(path=Endpoint.NODES.path, status=503, times=5)
+
+    result = await enter(hass, result, code=await admin.last_code(CODE_ONLY))
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    await admin.clear_faults()
+    result = await enter(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(await admin.sent_codes(CODE_ONLY)) == 1
+
+
+@pytest.mark.usefixtures("code_accounts")
+async def test_new_code_refused_shows_on_the_code_step(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin
+) -> None:
+    """Asking for more codes than the cloud sends is explained on the code step."""
+    result = await to_code_step(hass, emulator, CODE_ONLY, **{CONF_EMAIL_CODE: True})
+    for _ in range(CODES_PER_WINDOW):
+        result = await enter(hass, result, new_code=True)
+
+    assert result["step_id"] == "code"
+    assert result["errors"] == {"base": "too_many_attempts"}
 
 
 async def test_unexpected_error(
@@ -436,3 +573,93 @@ async def test_reconfigure_errors_recover(
         result["flow_id"], account(emulator)
     )
     assert result["reason"] == "reconfigure_successful"
+
+
+def code_entry(emulator: EmulatorServer, cloud: Cloud, email: str) -> MockConfigEntry:
+    """An entry of an account that signed in with a code (no password stored)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=email,
+        unique_id=cloud.accounts[email].user_id,
+        data={
+            CONF_URL: emulator.url,
+            CONF_USERNAME: email,
+            CONF_SIGN_IN: SignIn.CODE
+            if email == CODE_ONLY
+            else SignIn.PASSWORD_AND_CODE,
+        },
+    )
+
+
+def suggested(result: Any, key: str) -> Any:
+    """The value a form suggests for a field."""
+    for marker in result["data_schema"].schema:
+        if marker == key:
+            return (marker.description or {}).get("suggested_value")
+    raise KeyError(key)
+
+
+@pytest.mark.usefixtures("code_accounts")
+async def test_reauth_with_an_emailed_code(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin, cloud: Cloud
+) -> None:
+    """A code-only account's reauth suggests the code, and the code renews the entry."""
+    entry = code_entry(emulator, cloud, CODE_ONLY)
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert suggested(result, CONF_EMAIL_CODE) is True
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_EMAIL_CODE: True}
+    )
+    assert result["step_id"] == "code"
+    result = await enter(hass, result, code=await admin.last_code(CODE_ONLY))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert TokenSet.from_dict(entry.data[CONF_TOKENS]) is not None
+    assert CONF_PASSWORD not in entry.data
+
+
+@pytest.mark.usefixtures("code_accounts")
+async def test_reauth_of_an_mfa_account(
+    hass: HomeAssistant, emulator: EmulatorServer, admin: EmulatorAdmin, cloud: Cloud
+) -> None:
+    """An MFA account's reauth asks for the password, then for the code."""
+    entry = code_entry(emulator, cloud, MFA)
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert suggested(result, CONF_EMAIL_CODE) is False
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: DEMO_PASSWORD}
+    )
+    result = await enter(hass, result, code=await admin.last_code(MFA))
+
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_SIGN_IN] == SignIn.PASSWORD_AND_CODE
+    assert CONF_PASSWORD not in entry.data
+
+
+async def test_reconfigure_to_an_emailed_code_forgets_the_password(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    mock_config_entry: MockConfigEntry,
+    admin: EmulatorAdmin,
+) -> None:
+    """Switching a password entry to e-mailed codes drops the stored password."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert suggested(result, CONF_EMAIL_CODE) is False
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_URL: emulator.url, CONF_USERNAME: DEMO_EMAIL, CONF_EMAIL_CODE: True},
+    )
+    assert result["step_id"] == "code"
+    result = await enter(hass, result, code=await admin.last_code(DEMO_EMAIL))
+
+    assert result["reason"] == "reconfigure_successful"
+    assert CONF_PASSWORD not in mock_config_entry.data
+    assert mock_config_entry.data[CONF_SIGN_IN] == SignIn.CODE

@@ -1,25 +1,38 @@
 """Setup, unload, setup failures, token persistence, devices and their removal."""
 
+from typing import Any
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.config import device_registry as config_devices
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import CONF_URL
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.esp_rainmaker.config_flow import CONF_EMAIL_CODE
 from custom_components.esp_rainmaker.const import (
     CONF_SCAN_INTERVAL,
     CONF_TOKENS,
     DATA_LIMITERS,
     DOMAIN,
 )
-from rainmaker_emulator import DEMO_EMAIL, Cloud, EmulatorAdmin, Endpoint
+from rainmaker_emulator import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    Cloud,
+    EmulatorAdmin,
+    EmulatorServer,
+    Endpoint,
+)
 
 from .common import node_device, node_id_named, tick
+from .conftest import FROZEN_AT
 
 # What the device page sends to delete a device: newer releases (a device has one
 # config entry) remove the device, older ones remove it from one config entry.
@@ -194,3 +207,83 @@ async def test_rate_limiter_outlives_reloads(
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert init_integration.entry_id not in hass.data[DATA_LIMITERS]
+
+
+async def sign_in_with_a_code(
+    hass: HomeAssistant,
+    admin: EmulatorAdmin,
+    flow_id: str,
+    email: str,
+    first: dict[str, Any],
+) -> Any:
+    """Fill the first sign-in step, then the code step with the code the user got."""
+    result = await hass.config_entries.flow.async_configure(flow_id, first)
+    assert result["step_id"] == "code"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"code": await admin.last_code(email)}
+    )
+    await hass.async_block_till_done()
+    return result
+
+
+@pytest.mark.parametrize(
+    ("email", "sign_in"),
+    [
+        ("mfa@example.com", {CONF_PASSWORD: DEMO_PASSWORD}),
+        ("codes@example.com", {CONF_EMAIL_CODE: True}),
+    ],
+    ids=["mfa", "code-only"],
+)
+async def test_code_accounts_set_up_restart_and_reauth(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    freezer: FrozenDateTimeFactory,
+    email: str,
+    sign_in: dict[str, Any],
+) -> None:
+    """Set up with a code, restart and renew without asking, reauth once revoked."""
+    freezer.move_to(FROZEN_AT)
+    cloud.add_account(
+        email, DEMO_PASSWORD if CONF_PASSWORD in sign_in else None, mfa=True
+    )
+    cloud.add_node("switch", email)
+    flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await sign_in_with_a_code(
+        hass,
+        admin,
+        flow["flow_id"],
+        email,
+        {CONF_URL: emulator.url, CONF_USERNAME: email} | sign_in,
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert CONF_PASSWORD not in entry.data
+
+    # A restart, then an expired access token: no sign-in, no code.
+    await admin.reset_stats()
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await tick(hass, freezer, 3600)
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator.last_update_success
+    assert await admin.count(Endpoint.LOGIN) == 1  # the refresh
+    assert not hass.config_entries.flow.async_progress()
+
+    # The refresh token revoked: one refused refresh, one reauth, then quiet.
+    await admin.revoke_tokens(email, refresh=True, access=True)
+    await admin.reset_stats()
+    for _ in range(4):
+        await tick(hass, freezer, 30)
+    assert await admin.count(Endpoint.LOGIN) == 1
+    assert len(await admin.sent_codes(email)) == 1
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+    result = await sign_in_with_a_code(hass, admin, flows[0]["flow_id"], email, sign_in)
+    assert result["reason"] == "reauth_successful"
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator.last_update_success
+    assert CONF_PASSWORD not in entry.data

@@ -62,7 +62,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
         client = RainMakerClient(
             entry.data[CONF_URL],
             entry.data[CONF_USERNAME],
-            entry.data[CONF_PASSWORD],
+            entry.data.get(CONF_PASSWORD),
             session=async_get_clientsession(hass),
             tokens=TokenSet.from_dict(entry.data.get(CONF_TOKENS)),
             on_tokens=store_tokens,

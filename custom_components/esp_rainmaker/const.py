@@ -1,6 +1,7 @@
 """Constants of the ESP RainMaker integration."""
 
 from datetime import timedelta
+from enum import StrEnum
 import logging
 from typing import Final
 
@@ -14,7 +15,19 @@ DATA_LIMITERS: HassKey[dict[str, RateLimiter]] = HassKey(f"{DOMAIN}_limiters")
 LOGGER = logging.getLogger(__package__)
 
 CONF_TOKENS: Final = "tokens"
+CONF_SIGN_IN: Final = "sign_in"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
+
+
+class SignIn(StrEnum):
+    """How an account signs in; stored with the entry (the password only for PASSWORD)."""
+
+    PASSWORD = "password"  # noqa: S105 - the name of a way to sign in
+    # The password, then a one-time code (multi-factor authentication).
+    PASSWORD_AND_CODE = "password_and_code"  # noqa: S105 - idem
+    # A code e-mailed to the user, no password.
+    CODE = "code"
+
 
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10

@@ -54,6 +54,7 @@ from rainmaker_emulator import (
     EmulatorServer,
     Endpoint,
 )
+from rainmaker_emulator.sign_in import CODE_TTL
 from tests.common import node_device, node_id_named, tick
 from tests.conftest import FROZEN_AT
 from tests.leaks import LOGGERS, LeakFinder, find_leaks, record_texts
@@ -249,6 +250,79 @@ async def test_no_secret_leaks_through_a_whole_lifecycle(
         "Logged in with the password",
         "Access token refreshed",
         "Refresh token refused (101017); logging in again",
+    } <= messages
+
+
+async def test_no_code_or_session_leaks_through_code_sign_ins(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: EmulatorServer,
+    admin: EmulatorAdmin,
+    cloud: Cloud,
+    hass_client: ClientSessionGenerator,
+    hass_admin_user: MockUser,
+    debug_log: pytest.LogCaptureFixture,
+) -> None:
+    """One-time codes: no code, sign-in session, password or token shows or is kept.
+
+    MFA set-up with a wrong code first; the session revoked; reauth by e-mailed
+    code, expired once and sent again.
+    """
+    freezer.move_to(FROZEN_AT)
+    email = "mfa@example.com"
+    cloud.add_account(email, NEW_PASSWORD, mfa=True)
+    cloud.add_node("switch", email)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_URL: emulator.url, CONF_USERNAME: email, CONF_PASSWORD: NEW_PASSWORD},
+    )
+    code = await admin.last_code(email)
+    wrong = "000000" if code != "000000" else "111111"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": wrong}
+    )
+    assert result["errors"] == {"code": "invalid_code"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": code}
+    )
+    await hass.async_block_till_done()
+    entry: ConfigEntry = result["result"]
+
+    # Every token revoked: one reauth, with an e-mailed code that expires first.
+    await admin.revoke_tokens(email, refresh=True, access=True)
+    await tick(hass, freezer, 30)
+    flow_id = reauth_flows(hass)[0]["flow_id"]
+    await hass.config_entries.flow.async_configure(flow_id, {"email_code": True})
+    cloud.clock.advance(CODE_TTL)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"code": await admin.last_code(email)}
+    )
+    assert result["errors"] == {"base": "code_expired"}
+    await hass.config_entries.flow.async_configure(flow_id, {"new_code": True})
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"code": await admin.last_code(email)}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    client = await fresh_client(hass, hass_client, hass_admin_user)
+    diagnostics = await get_diagnostics_for_config_entry(hass, client, entry)
+
+    codes_and_sessions = cloud.sign_in.secrets()
+    assert len(codes_and_sessions) == 6  # three sign-ins: a session and a code each
+    secrets = [*codes_and_sessions, NEW_PASSWORD, *issued(cloud)]
+    assert find_leaks(log_texts(debug_log), secrets) == []
+    assert find_leaks([orjson.dumps(diagnostics).decode()], secrets) == []
+    assert (
+        find_leaks([orjson.dumps(dict(entry.data)).decode()], codes_and_sessions) == []
+    )
+    assert CONF_PASSWORD not in entry.data
+    messages = {r.getMessage() for r in debug_log.records}
+    assert {
+        "The cloud sent a one-time code to the user",
+        "Signed in with a one-time code",
     } <= messages
 
 
