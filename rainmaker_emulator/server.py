@@ -13,6 +13,7 @@ import orjson
 
 from .admin import AdminApi
 from .api import CLOUD, PublicApi, json_response
+from .local_control import LocalLan
 from .state import Cloud, FaultRule
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -136,6 +137,8 @@ class EmulatorServer:
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
+        # The cloud's nodes that serve ESP Local Control, each on a port of its own.
+        self.local = LocalLan(self.cloud)
         self._runner: web.AppRunner | None = None
 
     @property
@@ -160,7 +163,8 @@ class EmulatorServer:
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
-        """Stop listening and close connections."""
+        """Stop listening and close connections, local control's too."""
+        await self.local.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
