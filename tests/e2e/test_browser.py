@@ -3,7 +3,7 @@
 Home Assistant and the RainMaker emulator run as real processes (see conftest.py);
 Debian's chromium, driven by Playwright, goes through the same screens as a user:
 log in, Settings, Devices & services, Add integration, the config form (first with
-a wrong password), the created devices, a hub's device page and its switch. The
+a wrong password, then asking for an e-mailed code), the code step, the created devices, a hub's device page and its switch. The
 emulator's admin API confirms that the command reached the cloud. Screenshots of
 the main screens go to artifacts/e2e/screenshots/ (docs/screenshots/ with
 E2E_UPDATE_SCREENSHOTS=1).
@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import APIRequestContext, Page, expect
 import pytest
 
-from rainmaker_emulator import DEMO_EMAIL, DEMO_PASSWORD
+from rainmaker_emulator import DEMO_EMAIL
 from scripts import ha_bootstrap
 
 from .harness import SCREENSHOTS, Emulator, HomeAssistant
@@ -126,9 +126,18 @@ def test_set_up_account_and_switch_repellers(
     expect(dialog.get_by_text(INVALID_AUTH)).to_be_visible()
     screenshot(page, "config-flow-error.png")
 
-    # The right password: the entry is created, and every device of the account is
-    # offered for naming and an area.
-    password.fill(DEMO_PASSWORD)
+    # A code by e-mail instead: the code step says where it went; the code from the
+    # emulator's outbox (the user's inbox) creates the entry, and every device of the
+    # account is offered for naming and an area.
+    password.fill("")
+    dialog.locator("ha-selector-boolean ha-switch").first.click()
+    dialog.get_by_role("button", name="Submit").click()
+    expect(dialog.get_by_text("Enter the one-time code")).to_be_visible()
+    expect(dialog.get_by_text(f"sent a one-time code to {DEMO_EMAIL}")).to_be_visible()
+    codes = admin.get(f"/_emulator/accounts/{DEMO_EMAIL}/codes").json()["codes"]
+    assert len(codes) == 1
+    dialog.locator("input[name=code]").fill(codes[0]["code"])
+    screenshot(page, "config-flow-code.png")
     dialog.get_by_role("button", name="Submit").click()
     expect(dialog.get_by_text("Name and assign")).to_be_visible()
     names = dialog.get_by_role("textbox", name="Device name")
