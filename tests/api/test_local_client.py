@@ -310,3 +310,42 @@ async def test_nothing_listening(
     with pytest.raises(LocalUnreachableError) as caught:
         await local_client(session, _fake_access(port)).get_config()
     assert isinstance(caught.value, LocalControlError)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [(b"not json", "not JSON"), (b"[1]", "not a JSON object")],
+    ids=["not-json", "not-object"],
+)
+async def test_params_that_are_not_an_object(
+    session: aiohttp.ClientSession,
+    emulator: EmulatorServer,
+    lamp: str,
+    monkeypatch: pytest.MonkeyPatch,
+    params: bytes,
+    message: str,
+) -> None:
+    """The params property must hold a JSON object."""
+    access = await emulator.local.enable(lamp, security=1)
+    monkeypatch.setattr(emulator.local.device(lamp).node, "params_text", lambda: params)
+
+    with pytest.raises(LocalProtocolError, match=message):
+        await local_client(session, access).get_params()
+
+
+async def test_node_without_params_property(
+    session: aiohttp.ClientSession,
+    emulator: EmulatorServer,
+    lamp: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A node whose local control has no params property (not RainMaker's)."""
+    from rainmaker_emulator.local_control import device_properties
+
+    access = await emulator.local.enable(lamp, security=0)
+    monkeypatch.setattr(
+        device_properties, "PROPERTIES", device_properties.PROPERTIES[:1]
+    )
+
+    with pytest.raises(LocalProtocolError, match="no 'params' property"):
+        await local_client(session, access).set_params({"Light": {"Power": True}})

@@ -86,12 +86,12 @@ class LocalControlClient:
 
     async def get_params(self) -> dict[str, Any]:
         """Return the node's params, as the cloud reports them: {device: {param: value}}."""
-        prop = await self._run(lambda: self._read_property(PARAMS_PROPERTY))
+        prop = await self._run(lambda security: self._read(security, PARAMS_PROPERTY))
         return _json_object(prop.value, PARAMS_PROPERTY)
 
     async def get_config(self) -> dict[str, Any]:
         """Return the node's config (devices, services, their params)."""
-        prop = await self._run(lambda: self._read_property(CONFIG_PROPERTY))
+        prop = await self._run(lambda security: self._read(security, CONFIG_PROPERTY))
         return _json_object(prop.value, CONFIG_PROPERTY)
 
     async def set_params(self, payload: Mapping[str, Any]) -> None:
@@ -102,9 +102,11 @@ class LocalControlClient:
                 f"the params are over the {MAX_REQUEST_SIZE} bytes a node accepts"
             )
 
-        async def write() -> None:
-            index = await self._index(PARAMS_PROPERTY)
-            read_set(await self._control(set_command(index, value)))
+        async def write(security: Security) -> None:
+            index = self._indices.get(PARAMS_PROPERTY)
+            if index is None:
+                index = (await self._read(security, PARAMS_PROPERTY)).index
+            read_set(await self._control(security, set_command(index, value)))
 
         await self._run(write)
 
@@ -115,34 +117,30 @@ class LocalControlClient:
 
     # Sessions --------------------------------------------------------------------
 
-    async def _run[T](self, command: Callable[[], Awaitable[T]]) -> T:
-        """Run `command` in the session, opening it again once if the node dropped it."""
-        async with self._lock:
-            fresh = self._security is None
-            if fresh:
-                await self._establish()
-            try:
-                return await command()
-            except LocalCommandError:
-                raise
-            except _SESSION_LOST:
-                self.close()
-                if fresh:
-                    raise
-                _LOGGER.debug("Local session with %r lost; opening it again", self)
-            except LocalControlError:
-                self.close()
-                raise
-            await self._establish()
-            try:
-                return await command()
-            except LocalCommandError:
-                raise
-            except LocalControlError:
-                self.close()
-                raise
+    async def _run[T](self, command: Callable[[Security], Awaitable[T]]) -> T:
+        """Run `command` in the session, opening it again once if the node dropped it.
 
-    async def _establish(self) -> None:
+        A session that fails is dropped; only one that worked before and was lost
+        (refused, or answered nonsense) is opened again, once. A command the node
+        refused with a status leaves the session as it is.
+        """
+        async with self._lock:
+            retry = True
+            while True:
+                fresh = self._security is None
+                security = self._security or await self._establish()
+                try:
+                    return await command(security)
+                except LocalCommandError:
+                    raise
+                except LocalControlError as err:
+                    self.close()
+                    if fresh or not retry or not isinstance(err, _SESSION_LOST):
+                        raise
+                    retry = False
+                    _LOGGER.debug("Local session with %r lost; opening it again", self)
+
+    async def _establish(self) -> Security:
         self.close()
         version = read_version(
             await self._transport.post(VERSION_ENDPOINT, VERSION_REQUEST),
@@ -157,42 +155,35 @@ class LocalControlClient:
         self.version = version
         self._security = security
         _LOGGER.debug("Local session with %r established", self)
+        return security
 
     async def _handshake(self, body: bytes) -> bytes:
         return await self._transport.post(SESSION_ENDPOINT, body)
 
-    async def _control(self, command: bytes) -> bytes:
-        security = self._security
-        if security is None:
-            raise LocalProtocolError("no session")
+    async def _control(self, security: Security, command: bytes) -> bytes:
         answer = await self._transport.post(CONTROL_ENDPOINT, security.encrypt(command))
         return security.decrypt(answer)
 
     # Properties ------------------------------------------------------------------
 
-    async def _values(self, index: int) -> Property:
-        (prop,) = read_values(await self._control(values_command([index])), [index])
+    async def _value(self, security: Security, index: int) -> Property:
+        answer = await self._control(security, values_command([index]))
+        (prop,) = read_values(answer, [index])
         return prop
 
-    async def _read_property(self, name: str) -> Property:
+    async def _read(self, security: Security, name: str) -> Property:
         """Return a property with its value, finding its index the first time."""
         if (index := self._indices.get(name)) is not None:
-            prop = await self._values(index)
+            prop = await self._value(security, index)
             if prop.name == name:
                 return prop
-            self._indices.clear()
-        count = read_count(await self._control(count_command()))
+        count = read_count(await self._control(security, count_command()))
         for index in range(min(count, MAX_PROPERTIES)):
-            prop = await self._values(index)
+            prop = await self._value(security, index)
             self._indices[prop.name] = index
             if prop.name == name:
                 return prop
         raise LocalProtocolError(f"the node has no {name!r} property")
-
-    async def _index(self, name: str) -> int:
-        if (index := self._indices.get(name)) is not None:
-            return index
-        return (await self._read_property(name)).index
 
 
 def _json_object(value: bytes, name: str) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from .proto import constants_pb2, esp_local_ctrl_pb2 as pb
 # esp-rainmaker components/esp_rainmaker/src/core/esp_rmaker_local_ctrl.c
 CONFIG_PROPERTY = "config"
 PARAMS_PROPERTY = "params"
-PROP_FLAG_READONLY = 1 << 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +27,6 @@ class Property:
     type: int
     flags: int
     value: bytes = field(repr=False)
-
-    @property
-    def read_only(self) -> bool:
-        """Whether the node refuses writing it."""
-        return bool(self.flags & PROP_FLAG_READONLY)
 
 
 def count_command() -> bytes:
