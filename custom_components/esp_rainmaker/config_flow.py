@@ -169,12 +169,12 @@ class RainMakerConfigFlow(ConfigFlow, domain=DOMAIN):
         self, url: str, username: str, password: str | None
     ) -> ConfigFlowResult | Refused:
         """Start signing in; return the next step, or the errors for the form."""
-        if password == "":
-            return Refused({CONF_PASSWORD: "password_missing"})
         try:
             url = normalize_base_url(url)
         except RainMakerValidationError:
-            return Refused({CONF_URL: "invalid_url"})
+            return Refused(errors={CONF_URL: "invalid_url"})
+        if password == "":
+            return Refused(errors={CONF_PASSWORD: "password_missing"})
         client = RainMakerClient(
             url, username, password, session=async_get_clientsession(self.hass)
         )
@@ -208,7 +208,7 @@ class RainMakerConfigFlow(ConfigFlow, domain=DOMAIN):
             return Refused(errors)
         if tokens.user_id is None:
             LOGGER.error("The cloud's id token names no user id")
-            return Refused({"base": "unknown"})
+            return Refused(errors={"base": "unknown"})
         data: dict[str, Any] = {
             CONF_URL: pending.url,
             CONF_USERNAME: pending.username,
@@ -313,7 +313,7 @@ class RainMakerConfigFlow(ConfigFlow, domain=DOMAIN):
             elif code := "".join(str(user_input.get(CONF_CODE) or "").split()):
                 result = await self._exchange(pending, code)
             else:
-                result = Refused({CONF_CODE: "code_missing"})
+                result = Refused(errors={CONF_CODE: "code_missing"})
             if not isinstance(result, Refused):
                 return result
             errors = result.errors

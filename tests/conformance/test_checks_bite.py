@@ -248,7 +248,7 @@ MUTATIONS = [
         "    async def async_step_reauth(\n"
         "        self, entry_data: Mapping[str, Any]\n"
         "    ) -> ConfigFlowResult:\n"
-        '        """Start re-authentication after the cloud refused the stored credentials."""\n'
+        '        """Start re-authentication after the cloud refused the stored session."""\n'
         "        return await self.async_step_reauth_confirm()\n"
         "\n",
         "",
@@ -279,16 +279,18 @@ MUTATIONS = [
     Mutation(
         "test_test_before_configure",
         "config_flow.py",
-        "            errors, data, user_id = await self._validate(\n"
-        "                user_input[CONF_URL], username, user_input[CONF_PASSWORD]\n"
+        "            result = await self._sign_in(\n"
+        "                user_input[CONF_URL],\n"
+        "                user_input[CONF_USERNAME].strip(),\n"
+        "                password_of(user_input),\n"
         "            )\n",
-        "            data, user_id = dict(user_input), username\n",
+        '            result = self.async_create_entry(title="x", data=user_input)\n',
     ),
     # The unique id is set, but a second entry for the account is not refused.
     Mutation(
         "test_unique_config_entry",
         "config_flow.py",
-        "                self._abort_if_unique_id_configured()\n",
+        "            self._abort_if_unique_id_configured()\n",
         "",
     ),
 ]

@@ -119,7 +119,7 @@ FLOW_JUNK: list[tuple[str, dict[str, str], dict[str, str]]] = [
     ("fragment in url", {"url": "{url}#x"}, {CONF_URL: "invalid_url"}),
     ("empty username", {"username": ""}, {"base": "invalid_auth"}),
     ("blank username", {"username": "  \t "}, {"base": "invalid_auth"}),
-    ("empty password", {"password": ""}, {"base": "invalid_auth"}),
+    ("empty password", {"password": ""}, {CONF_PASSWORD: "password_missing"}),
     ("blank password", {"password": "   "}, {"base": "invalid_auth"}),
     ("10 kB username", {"username": LONG}, {"base": "invalid_auth"}),
     ("10 kB password", {"password": LONG}, {"base": "invalid_auth"}),
