@@ -20,6 +20,7 @@ from .coordinator import (
 from .firmware import FirmwareUpdates
 from .groups import async_suggested_areas
 from .hubs import ShutdownMonitor, ThermacellHubs
+from .local import LocalNodes
 from .services import async_setup_services
 from .time_zones import TimeZoneIssues
 
@@ -79,7 +80,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
             translation_key="invalid_url",
             translation_placeholders={"error": str(err)},
         ) from err
-    coordinator = RainMakerCoordinator(hass, entry, client)
+    local = LocalNodes(hass, entry, async_get_clientsession(hass), client)
+    coordinator = RainMakerCoordinator(hass, entry, client, local)
     hubs = ThermacellHubs(ShutdownMonitor(hass, entry))
     entry.async_on_unload(coordinator.async_add_fetch_listener(hubs.shutdowns.check))
     entry.async_on_unload(hubs.shutdowns.clear)
@@ -87,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RainMakerConfigEntry) ->
     entry.async_on_unload(coordinator.async_add_fetch_listener(time_zones.check))
     entry.async_on_unload(time_zones.clear)
     await coordinator.async_config_entry_first_refresh()
+    entry.async_on_unload(coordinator.async_start_local_polling())
     firmware = FirmwareUpdates(hass, entry, client, coordinator)
     entry.async_on_unload(firmware.async_start())
     entry.runtime_data = RainMakerRuntimeData(

@@ -14,6 +14,7 @@ from typing import Any
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_USER,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -34,6 +35,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from .api import (
     KNOWN_CLOUDS,
@@ -323,6 +325,30 @@ class RainMakerConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"destination": pending.username},
             errors=errors,
         )
+
+    async def async_step_zeroconf(
+        self, discovery_info: ZeroconfServiceInfo
+    ) -> ConfigFlowResult:
+        """Reach a node found on the LAN locally, when a set-up account has it.
+
+        Nodes advertise `_esp_local_ctrl._tcp` with their node id in the TXT record
+        (esp-rainmaker esp_rmaker_local_ctrl.c). A node of no account is ignored.
+        """
+        node_id = discovery_info.properties.get("node_id")
+        if isinstance(node_id, str) and node_id and discovery_info.port:
+            for entry in self._async_current_entries(include_ignore=False):
+                if (
+                    entry.state is ConfigEntryState.LOADED
+                    and (
+                        reported := entry.runtime_data.coordinator.reported.get(node_id)
+                    )
+                    is not None
+                ):
+                    entry.runtime_data.coordinator.local.found(
+                        node_id, discovery_info.host, discovery_info.port, reported
+                    )
+                    return self.async_abort(reason="already_configured")
+        return self.async_abort(reason="not_on_an_account")
 
     @staticmethod
     @callback

@@ -44,6 +44,11 @@ MANUFACTURER: Final = "ESP RainMaker"
 THERMACELL_MANUFACTURER: Final = "Thermacell"
 THERMACELL_MODEL: Final = "LIV Hub"
 
+# Local control: nodes on the LAN are read this often; when every node answers
+# there, the cloud is asked only this often (for new and reconfigured nodes).
+LOCAL_POLL_INTERVAL: Final = timedelta(seconds=5)
+LOCAL_LISTING_INTERVAL: Final = 15 * 60.0
+
 # Firmware updates: the cloud is asked rarely, the first time a minute after start-up
 # (not during it, where the account's requests are needed for the nodes).
 FIRMWARE_CHECK_INTERVAL: Final = timedelta(hours=6)

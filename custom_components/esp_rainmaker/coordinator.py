@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-import math
 import time
 from typing import Any, Final
 
@@ -33,7 +32,6 @@ from .api import (
     RainMakerClient,
     RainMakerError,
     RainMakerNodeError,
-    RainMakerRateLimitError,
     RainMakerValidationError,
 )
 from .commands import CommandBatcher
@@ -48,8 +46,11 @@ from .const import (
     LOGGER,
 )
 from .dispatch import NodeListeners
+from .failures import update_failed
 from .firmware import FirmwareUpdates
 from .hubs import ThermacellHubs
+from .lan_polling import LanPolling
+from .local import LocalNodes, Transport
 from .overlay import CommandId, ParamKey, WriteOverlay
 from .reported import ReportedNodes
 from .stale_devices import StaleDevices
@@ -62,7 +63,7 @@ ACTION_CHECKS: Final = (0.25, 2.0)
 type FetchListener = Callable[[Mapping[str, Node], float], None]
 
 
-class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
+class RainMakerCoordinator(LanPolling, DataUpdateCoordinator[dict[str, Node]]):
     """Poll the account's nodes into `dict[node_id, Node]` and send commands."""
 
     config_entry: "RainMakerConfigEntry"
@@ -72,8 +73,9 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         hass: HomeAssistant,
         entry: "RainMakerConfigEntry",
         client: RainMakerClient,
+        local: LocalNodes,
     ) -> None:
-        """Set up polling at the configured interval."""
+        """Set up polling at the configured interval (and on the LAN, more often)."""
         super().__init__(
             hass,
             LOGGER,
@@ -88,6 +90,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             ),
         )
         self.client = client
+        self._init_lan_polling(local)
         self._reported = ReportedNodes()
         self._overlay = WriteOverlay()
         self._confirmations = ConfirmationSchedule()
@@ -138,7 +141,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
     def async_update_listeners(self) -> None:
         """Update the entities of the nodes that changed (all when availability did)."""
         for update_callback in self._node_listeners.targets(
-            self.data, self.last_update_success
+            self.data, self.last_update_success, self.marks(self.data or {})
         ):
             update_callback()
 
@@ -158,6 +161,11 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             )
         fetch = self._reported.start_fetch()
+        # Read on the LAN after the cloud fetch started: its values are newer.
+        local = await self._read_locally(self.reported)
+        if not self._listing_due(local):
+            self._fetched()
+            return self._overlay.apply(self.reported)
         try:
             listing = await self.client.get_nodes()
         except RainMakerAuthenticationError as err:
@@ -165,40 +173,34 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
-        except RainMakerRateLimitError as err:
-            raise self._throttled(err) from err
         except RainMakerError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cloud_unavailable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            if not local:
+                raise self._failed(err) from err
+            # The LAN still works: only the other nodes are unreachable.
+            self._set_unreachable(frozenset(self.reported) - local, err)
+            self._fetched()
+            return self._overlay.apply(self.reported)
+        self._last_listing = time.monotonic()
+        self._set_unreachable(frozenset())
         self._pages = listing.pages
         self._reported.take_listing(listing, fetch)
+        self.local.learn(self.reported)
         self._fetched()
         if listing.complete:
             self._stale_devices.async_remove(frozenset(self.reported))
         return self._overlay.apply(self.reported)
 
-    def _throttled(self, err: RainMakerRateLimitError) -> UpdateFailed:
-        """Say how long the cloud stopped the account's requests for."""
-        wait = max(err.retry_after or 0.0, self.client.limiter.paused_for)
+    def _failed(self, err: RainMakerError) -> UpdateFailed:
         interval = self.update_interval.total_seconds() if self.update_interval else 0
-        failed = UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key="rate_limited",
-            translation_placeholders={"seconds": str(math.ceil(wait))},
-        )
-        # Newer releases then poll again when the pause ends (older ones ignore it).
-        failed.retry_after = wait if wait > interval else None
-        return failed
+        return update_failed(err, self.client.limiter.paused_for, interval)
 
     async def _async_fetch_nodes(self, node_ids: frozenset[str]) -> None:
-        """Fetch a few nodes (one request each) to confirm writes quickly."""
+        """Fetch a few nodes (on the LAN, else one request each) to confirm writes."""
         fetch = self._reported.start_fetch()
+        rest = node_ids - await self._read_locally(node_ids)
         try:
             nodes = await asyncio.gather(
-                *(self.client.get_node(node_id) for node_id in node_ids)
+                *(self.client.get_node(node_id) for node_id in rest)
             )
         except RainMakerError as err:
             LOGGER.debug("Confirming by node failed (%s); polling the account", err)
@@ -206,10 +208,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             return
         self._reported.take_nodes({node.node_id: node for node in nodes}, fetch)
         self._fetched()
-        shown = self._overlay.apply(self.reported)
-        if shown != self.data:
-            self.data = shown
-            self.async_update_listeners()
+        self._publish_now()
 
     def _fetched(self) -> None:
         """Settle the written values against the new reports; tell fetch listeners."""
@@ -217,6 +216,8 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
         self._overlay.settle(self.reported, now)
         for listener in list(self._fetch_listeners):
             listener(self.reported, now)
+        if self.marks(self.reported) != self._node_listeners.marks:
+            self._publish()  # how nodes are reached changed, maybe their values not
 
     # Commands ------------------------------------------------------------------------
 
@@ -301,7 +302,15 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
             self.check_node_at(node_id, *(sent_at + d for d in ACTION_CHECKS))
 
     async def _write(self, writes: ParamWrites) -> None:
-        await self.client.set_params(writes)
+        """Write on the LAN what can go there, the rest in one bulk request."""
+        left, failures = await self.local.write_all(writes)
+        if left:
+            try:
+                await self.client.set_params(left)
+            except RainMakerNodeError as err:
+                failures |= err.failures
+        if failures:
+            raise RainMakerNodeError(failures)
 
     @callback
     def _publish(self) -> None:
@@ -334,9 +343,14 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
     def _await_confirmation(self, sent_at: float, keys: frozenset[ParamKey]) -> None:
         """Fetch the written nodes after a write until the device reports `keys`.
 
-        At CONFIRM_DELAYS after `sent_at`, and a last time at CONFIRM_TIMEOUT.
+        At CONFIRM_DELAYS after `sent_at`, and a last time at CONFIRM_TIMEOUT; at
+        once too for a node on the LAN, which applied the write when it answered.
         """
-        moments = (sent_at + delay for delay in (*CONFIRM_DELAYS, CONFIRM_TIMEOUT))
+        local = any(
+            self.local.transport(node) is Transport.LOCAL for node, _, _ in keys
+        )
+        delays = (*((0.0,) if local else ()), *CONFIRM_DELAYS, CONFIRM_TIMEOUT)
+        moments = (sent_at + delay for delay in delays)
         self._confirmations.add(moments, keys=keys)
         self._arm_check()
 
@@ -353,7 +367,7 @@ class RainMakerCoordinator(DataUpdateCoordinator[dict[str, Node]]):
     async def _check_due(self, _now: Any) -> None:
         self._unsub_check = None
         nodes = self._confirmations.due(time.monotonic(), self._overlay.keys)
-        if nodes and len(nodes) < self._pages:
+        if nodes and len(nodes - self.local.usable_nodes(nodes)) < self._pages:
             # Cheaper and quicker than a poll of every page.
             await self._async_fetch_nodes(nodes)
         elif nodes:

@@ -16,7 +16,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 from .api import Node
 from .api.thermacell import PARAM_HUB_ID
 from .const import CONF_TOKENS, DOMAIN
-from .coordinator import RainMakerConfigEntry
+from .coordinator import RainMakerConfigEntry, RainMakerCoordinator
 from .entity import SERIAL_ATTRIBUTE
 from .mapping import unmapped_params
 
@@ -24,6 +24,7 @@ TO_REDACT = {
     CONF_PASSWORD,
     CONF_USERNAME,
     CONF_TOKENS,
+    "pop",
     "access_token",
     "id_token",
     "refresh_token",
@@ -37,10 +38,15 @@ TO_REDACT = {
 }
 
 
-def _node(node: Node) -> dict[str, Any]:
+def _node(node: Node, coordinator: RainMakerCoordinator) -> dict[str, Any]:
     config = node.config
     return {
         "node_id": node.node_id,
+        # How the node is reached: on the LAN (its address and scheme, never the
+        # PoP) or through the cloud; unreachable when neither answered.
+        "transport": coordinator.local.transport(node.node_id),
+        "local": coordinator.local.describe(node.node_id),
+        "reachable": node.node_id not in coordinator.unreachable,
         "connected": node.connected,
         "connectivity_timestamp": node.connectivity_timestamp,
         "role": node.role,
@@ -103,7 +109,7 @@ async def async_get_config_entry_diagnostics(
                 "pending_writes": coordinator.pending_writes,
                 "sent_batches": coordinator.sent_batches,
             },
-            "nodes": [_node(node) for node in coordinator.data.values()],
+            "nodes": [_node(node, coordinator) for node in coordinator.data.values()],
         },
         TO_REDACT,
     )
@@ -113,7 +119,8 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: RainMakerConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
     """Return one node."""
-    nodes = entry.runtime_data.coordinator.data
+    coordinator = entry.runtime_data.coordinator
+    nodes = coordinator.data
     node = next(
         (
             nodes[value]
@@ -123,5 +130,5 @@ async def async_get_device_diagnostics(
         None,
     )
     return async_redact_data(
-        {"node": _node(node) if node is not None else None}, TO_REDACT
+        {"node": _node(node, coordinator) if node is not None else None}, TO_REDACT
     )

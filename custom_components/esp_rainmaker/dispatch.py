@@ -1,6 +1,6 @@
 """Per-node update dispatch: an update reaches only the entities of nodes that changed."""
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 from homeassistant.core import CALLBACK_TYPE, callback
 
@@ -21,6 +21,7 @@ class NodeListeners:
         self._by_node: dict[str, list[CALLBACK_TYPE]] = {}
         self._general: list[CALLBACK_TYPE] = []
         self._shown: Mapping[str, Node] = {}
+        self._marks: Mapping[str, Hashable] = {}
         self._success = True
 
     def add(
@@ -43,21 +44,34 @@ class NodeListeners:
 
         return _remove
 
+    @property
+    def marks(self) -> Mapping[str, Hashable]:
+        """The marks of the last update."""
+        return self._marks
+
     def targets(
-        self, data: Mapping[str, Node] | None, success: bool
+        self,
+        data: Mapping[str, Node] | None,
+        success: bool,
+        marks: Mapping[str, Hashable] | None = None,
     ) -> list[CALLBACK_TYPE]:
-        """Return the listeners to call for an update to `data`."""
-        data = data or {}
+        """Return the listeners to call for an update to `data`.
+
+        `marks` are what entities show of a node beyond its values (whether it is
+        reachable, and how): a node whose mark changed is called too.
+        """
+        data, marks = data or {}, marks or {}
         if success != self._success:
             node_ids: list[str] = list(self._by_node)
         else:
-            shown = self._shown
+            shown, shown_marks = self._shown, self._marks
             node_ids = [
                 node_id
                 for node_id in self._by_node
                 if shown.get(node_id) is not data.get(node_id)
+                or shown_marks.get(node_id) != marks.get(node_id)
             ]
-        self._shown, self._success = dict(data), success
+        self._shown, self._marks, self._success = dict(data), dict(marks), success
         targets = list(self._general)
         for node_id in node_ids:
             targets.extend(self._by_node[node_id])

@@ -134,11 +134,12 @@ class RainMakerEntity(CoordinatorEntity[RainMakerCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Return False when the cloud is unreachable, the node is gone or offline."""
+        """Return False when neither cloud nor LAN reach it, or it is gone or offline."""
         node = self.node
         return (
             super().available
             and node is not None
+            and self.node_id not in self.coordinator.unreachable
             and (node.connected is not False or not self.follows_connectivity)
         )
 

@@ -23,6 +23,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import DeviceSpec, Node, ParamSpec, number, vocabulary as v
+from .api.local.access import local_credentials
 from .api.thermacell import (
     SystemStatus,
     error_code,
@@ -32,7 +33,8 @@ from .api.thermacell import (
     system_status,
 )
 from .coordinator import RainMakerConfigEntry, RainMakerRuntimeData
-from .entity import RainMakerEntity, async_add_node_entities, param_value
+from .entity import WHOLE_NODE, RainMakerEntity, async_add_node_entities, param_value
+from .local import Transport
 from .mapping import (
     device_prefix,
     generic_naming,
@@ -167,8 +169,19 @@ def _timer(node: Node, device: DeviceSpec) -> RainMakerSensorEntityDescription:
     )
 
 
+TRANSPORT = SensorEntityDescription(
+    key="transport",
+    translation_key="transport",
+    device_class=SensorDeviceClass.ENUM,
+    options=[transport.value for transport in Transport],
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
 def _entities(runtime: RainMakerRuntimeData, node: Node) -> Iterator[RainMakerEntity]:
     coordinator = runtime.coordinator
+    if local_credentials(node) is not None:
+        yield TransportSensor(coordinator, node, WHOLE_NODE, TRANSPORT)
     for device in node.config.devices:
         if timer_param(node, device) is not None:
             yield RainMakerSensor(coordinator, node, device.name, _timer(node, device))
@@ -213,3 +226,14 @@ class RainMakerSensor(RainMakerEntity, SensorEntity):
         if isinstance(value, str):
             return value[:MAX_STATE_LENGTH]
         return number(value)
+
+
+class TransportSensor(RainMakerEntity, SensorEntity):
+    """How a node with local control is reached now: on the LAN or via the cloud."""
+
+    follows_connectivity = False
+
+    @property
+    def native_value(self) -> str:
+        """Return the transport."""
+        return self.coordinator.local.transport(self.node_id).value

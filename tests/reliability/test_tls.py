@@ -282,7 +282,8 @@ def test_integration_uses_home_assistants_session() -> None:
             ):
                 calls.setdefault(path.name, []).append(ast.unparse(node))
     assert calls == {
-        "__init__.py": ["async_get_clientsession(hass)"],
+        # The cloud client's and the local control clients' (the same session).
+        "__init__.py": ["async_get_clientsession(hass)"] * 2,
         "config_flow.py": ["async_get_clientsession(self.hass)"],
     }
 
@@ -309,7 +310,8 @@ async def test_running_client_uses_verifying_session(
 ) -> None:
     """The running client holds HA's shared session with certificate checks on."""
     client = init_integration.runtime_data.coordinator.client
-    assert session_factory_spy == [((hass,), {})]
+    # The cloud client's, then the local control clients'.
+    assert session_factory_spy == [((hass,), {})] * 2
     assert client.session is async_get_clientsession(hass)
     assert client.session is not async_get_clientsession(hass, verify_ssl=False)
 

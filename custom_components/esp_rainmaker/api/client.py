@@ -162,6 +162,25 @@ class RainMakerClient:
         """One node with config, status and params."""
         return await self._lister.get_node(node_id)
 
+    def node_with_params(self, node: Node, params: Mapping[str, Any]) -> Node:
+        """Return `node` with params read apart from the cloud (on the LAN).
+
+        The node answered, so it is connected; its config and role stay as the
+        cloud reported them.
+        """
+        item = {
+            "node_id": node.node_id,
+            "params": dict(params),
+            "role": node.role,
+            "status": {
+                "connectivity": {
+                    "connected": True,
+                    "timestamp": node.connectivity_timestamp,
+                }
+            },
+        }
+        return self._lister.parser.node(item, node)
+
     async def count_nodes(self) -> int:
         """Return how many nodes the account has, with one request and no details."""
         answer = await self._transport.request("GET", PATH_NODES, auth=self._auth)
