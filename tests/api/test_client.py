@@ -88,6 +88,24 @@ async def test_node_models(client: RainMakerClient, cloud: Cloud) -> None:
     assert node.config.info.fw_version == "1.0.2"
 
 
+async def test_node_with_params_read_on_the_lan(
+    client: RainMakerClient, cloud: Cloud
+) -> None:
+    """Params read apart from the cloud replace the values; config and role stay."""
+    node_id = cloud.add_node("lightbulb", EMAIL, name="Desk").node_id
+    cloud.nodes[node_id].set_online(False, cloud.clock.now())
+    node = (await client.get_nodes()).nodes[node_id]
+
+    local = client.node_with_params(node, {"Light": {"Power": True, "Brightness": 7}})
+
+    assert local.config is node.config
+    assert local.role == node.role
+    assert local.connected is True  # it answered
+    assert local.connectivity_timestamp == node.connectivity_timestamp
+    assert (local.get("Light", "Power"), local.get("Light", "Brightness")) == (True, 7)
+    assert node.get("Light", "Brightness") == 50
+
+
 async def test_identical_configs_share_one_object(
     client: RainMakerClient, cloud: Cloud
 ) -> None:
