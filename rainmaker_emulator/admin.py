@@ -8,6 +8,7 @@ from aiohttp import web
 from .admin_nodes import NodeAdmin
 from .admin_request import error, parse_mode, read_body
 from .api import json_response
+from .local_control import LocalLan
 from .seeding import SEED_KINDS
 from .settings import IdFields, OfflineWrites, RetryAfter, UnauthorizedBody
 from .state import DEMO_EMAIL, DEMO_PASSWORD, Cloud, ServerRateLimit
@@ -23,9 +24,10 @@ SETTINGS_FIELDS = {
 class AdminApi:
     """Route handlers of the admin API."""
 
-    def __init__(self, cloud: Cloud) -> None:
-        """Administer one cloud."""
+    def __init__(self, cloud: Cloud, local: LocalLan | None = None) -> None:
+        """Administer one cloud (and the local control of its nodes, if served)."""
         self.cloud = cloud
+        self.local = local
 
     def routes(self) -> list[web.RouteDef]:
         """All admin routes, the per-node ones (`NodeAdmin`) included."""
@@ -50,7 +52,7 @@ class AdminApi:
             web.post(f"{prefix}/accounts/{{email}}/revoke_tokens", self.revoke_tokens),
             web.get(f"{prefix}/accounts/{{email}}/codes", self.sent_codes),
             web.post(f"{prefix}/seed", self.seed),
-            *NodeAdmin(self.cloud).routes(prefix),
+            *NodeAdmin(self.cloud, self.local).routes(prefix),
         ]
 
     # Statistics and faults ---------------------------------------------------------

@@ -4,6 +4,8 @@ from typing import Any
 
 import aiohttp
 
+from .local_control import LocalAccess
+
 
 class AdminError(Exception):
     """The admin API refused a call."""
@@ -187,6 +189,11 @@ class EmulatorAdmin:
         """List every node with its kind, users and connectivity."""
         result: list[dict[str, Any]] = await self._call("GET", "/nodes")
         return result
+
+    async def enable_local(self, node_id: str, security: int = 1) -> LocalAccess:
+        """Serve a node's ESP Local Control; return how to reach it (host, port, PoP)."""
+        body = {"security": security}
+        return LocalAccess(**await self._call("POST", f"/nodes/{node_id}/local", body))
 
     async def set_config(self, node_id: str, config: Any) -> None:
         """Replace a node's config."""

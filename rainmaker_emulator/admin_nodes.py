@@ -1,5 +1,6 @@
-"""The admin API's per-node calls: create, inspect, change, share, jam, update (OTA) and remove nodes."""
+"""The admin API's per-node calls: create, inspect, change, share, jam, update (OTA), serve local control and remove nodes."""
 
+from dataclasses import asdict
 from typing import Any
 
 from aiohttp import web
@@ -8,6 +9,7 @@ import orjson
 from .admin_request import error, parse_mode, read_body
 from .api import json_response
 from .devices import Lock
+from .local_control import LocalLan
 from .nodes import Role
 from .ota import DEFAULT_DESCRIPTION, DEFAULT_FILE_SIZE
 from .state import Cloud
@@ -16,9 +18,10 @@ from .state import Cloud
 class NodeAdmin:
     """Route handlers of the admin API for nodes."""
 
-    def __init__(self, cloud: Cloud) -> None:
-        """Administer the nodes of one cloud."""
+    def __init__(self, cloud: Cloud, local: LocalLan | None = None) -> None:
+        """Administer the nodes of one cloud (and their local control, if served)."""
         self.cloud = cloud
+        self.local = local
 
     def routes(self, prefix: str) -> list[web.RouteDef]:
         """Return the node routes under `prefix`."""
@@ -38,6 +41,7 @@ class NodeAdmin:
             web.post(f"{nodes}/{{node_id}}/jam", self.jam_lock),
             web.post(f"{nodes}/{{node_id}}/ota_release", self.release_ota),
             web.post(f"{nodes}/{{node_id}}/ota_fault", self.fail_next_ota),
+            web.post(f"{nodes}/{{node_id}}/local", self.enable_local),
         ]
 
     async def list_nodes(self, request: web.Request) -> web.Response:
@@ -238,3 +242,22 @@ class NodeAdmin:
         except ValueError as err:
             return error(str(err))
         return json_response({"fail_next": body["outcome"]})
+
+    async def enable_local(self, request: web.Request) -> web.Response:
+        """Serve a node's ESP Local Control: `{"security": 0|1|2}` (1 by default).
+
+        Answers how to reach it: `{"node_id", "host", "port", "scheme", "pop", "username"}`.
+        """
+        if self.local is None:
+            return error("this emulator serves no local control", 404)
+        body = await read_body(request)
+        security = body.get("security", 1)
+        if security not in (0, 1, 2) or isinstance(security, bool):
+            return error("security must be 0, 1 or 2")
+        try:
+            access = await self.local.enable(
+                request.match_info["node_id"], security=security
+            )
+        except KeyError as err:
+            return error(str(err), 404)
+        return json_response(asdict(access))

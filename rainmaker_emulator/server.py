@@ -103,14 +103,14 @@ async def cloud_middleware(
     return response
 
 
-def create_app(cloud: Cloud) -> web.Application:
-    """Build the emulator's web application."""
+def create_app(cloud: Cloud, local: LocalLan | None = None) -> web.Application:
+    """Build the emulator's web application (its admin API can turn `local`'s nodes on)."""
     app = web.Application(
         middlewares=[cloud_middleware], client_max_size=32 * 1024 * 1024
     )
     app[CLOUD] = cloud
     app.add_routes(PublicApi(cloud).routes())
-    app.add_routes(AdminApi(cloud).routes())
+    app.add_routes(AdminApi(cloud, local).routes())
     return app
 
 
@@ -150,7 +150,7 @@ class EmulatorServer:
     async def start(self) -> None:
         """Start listening."""
         self._runner = web.AppRunner(
-            create_app(self.cloud),
+            create_app(self.cloud, self.local),
             access_log=None,
             handle_signals=False,
             shutdown_timeout=0.5,

@@ -11,6 +11,11 @@ device apply delay (200 ms); Home Assistant runs in this process with the test
 harness (a real `hass`), the integration set up through its config flow. Each
 figure is the median of `--reps` repetitions after a warm-up. Output: one JSON
 object per line, then a markdown table.
+
+Local control: an account of the same mix has every node serve ESP Local Control
+(security 1) from the emulator's process, on loopback without injected latency;
+the nodes are announced as zeroconf would. Its cloud requests per poll, its
+15-minute listing, a command and its polls' CPU are measured beside the cloud's.
 """
 
 import argparse
@@ -18,6 +23,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass
 import gc
+from ipaddress import ip_address
 import json
 import logging
 import math
@@ -36,21 +42,28 @@ from unittest.mock import patch
 import aiohttp
 from aiohttp.resolver import ThreadedResolver
 from homeassistant import loader
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import SOURCE_ZEROCONF, ConfigEntry
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
 from custom_components.esp_rainmaker.api import RainMakerClient, RateLimiter
-from custom_components.esp_rainmaker.const import DOMAIN
+from custom_components.esp_rainmaker.const import (
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOCAL_LISTING_INTERVAL,
+)
 from custom_components.esp_rainmaker.coordinator import (
     RainMakerConfigEntry,
     RainMakerCoordinator,
 )
 from custom_components.esp_rainmaker.entity import entity_unique_id
+from custom_components.esp_rainmaker.local import Transport
 from rainmaker_emulator import EmulatorAdmin
+from rainmaker_emulator.local_control import LocalAccess
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_PYTHON = ROOT / ".legs" / "newest" / "peer" / "bin" / "python"
@@ -64,6 +77,11 @@ NODES = "GET /v1/user/nodes"
 PUT = "PUT /v1/user/nodes/params"
 DOCS = ROOT / "docs" / "PERFORMANCE.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+LOCAL_START, LOCAL_END = "<!-- bench-local:start -->", "<!-- bench-local:end -->"
+LAN_SECURITY = 1  # the scheme ESP RainMaker firmware enables by default
+HOUR_S, DAY_S = 3600, 86400
+# Firmware offers are checked as often whichever way nodes are reached: after the run.
+FIRMWARE_CHECKS_LATER = 7 * DAY_S
 
 # Share of each kind in a mixed account.
 MIX = {"thermacell": 0.4, "lights": 0.15, "switches": 0.2, "fans": 0.1, "sensors": 0.15}
@@ -98,6 +116,41 @@ def mix_counts(n: int) -> dict[str, int]:
 def median(values: list[float]) -> float:
     """Return the median of the samples, as a float."""
     return float(statistics.median(values))
+
+
+def cloud_requests_per(
+    period_s: float, per_poll: float, per_listing: float | None = None
+) -> float:
+    """Cloud requests in `period_s` of polls at the default interval.
+
+    For an account all on the LAN, `per_listing` is what a poll costs when the
+    15-minute listing is due; every other poll costs `per_poll`.
+    """
+    polls = period_s / DEFAULT_SCAN_INTERVAL
+    if per_listing is None:
+        return polls * per_poll
+    listings = period_s / LOCAL_LISTING_INTERVAL
+    return (polls - listings) * per_poll + listings * per_listing
+
+
+def discovery(access: LocalAccess) -> ZeroconfServiceInfo:
+    """Return what zeroconf reports for a node serving local control."""
+    node_id = access.node_id
+    return ZeroconfServiceInfo(
+        ip_address=ip_address(access.host),
+        ip_addresses=[ip_address(access.host)],
+        port=access.port,
+        hostname=f"{node_id}.local.",
+        type="_esp_local_ctrl._tcp.local.",
+        name=f"{node_id}._esp_local_ctrl._tcp.local.",
+        properties={"node_id": node_id},
+    )
+
+
+async def poll_with_listing_due(coordinator: RainMakerCoordinator) -> None:
+    """Poll an account all on the LAN as when its 15-minute listing is due."""
+    coordinator._last_listing = None  # noqa: SLF001 - 15 minutes on, without the wait
+    await coordinator.async_refresh()
 
 
 class Emulator:
@@ -209,6 +262,26 @@ class HomeAssistantHarness:
             if e.unique_id
             == entity_unique_id(e.unique_id.split(":")[0], "LIV Hub", "repellers")
         ]
+
+    async def announce(
+        self, entry: RainMakerConfigEntry, nodes: list[LocalAccess]
+    ) -> None:
+        """Announce nodes as zeroconf would, then read them once on the LAN."""
+        for access in nodes:
+            result = await self.hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_ZEROCONF}, data=discovery(access)
+            )
+            if result.get("reason") != "already_configured":
+                raise RuntimeError(f"node {access.node_id} not taken: {result}")
+        coordinator = entry.runtime_data.coordinator
+        await coordinator.async_refresh()
+        cloud = [
+            access.node_id
+            for access in nodes
+            if coordinator.local.transport(access.node_id) is not Transport.LOCAL
+        ]
+        if cloud:
+            raise RuntimeError(f"{len(cloud)} of {len(nodes)} nodes not on the LAN")
 
     async def wait_confirmed(
         self, coordinator: RainMakerCoordinator, limit: float = 20
@@ -345,15 +418,21 @@ class Bench:
         self.emit(Figure("poll_cpu_ms_http_floor", n, median(samples), "ms"))
 
     async def command(
-        self, ha: HomeAssistantHarness, entry: RainMakerConfigEntry, n: int
+        self,
+        ha: HomeAssistantHarness,
+        entry: RainMakerConfigEntry,
+        n: int,
+        prefix: str = "",
     ) -> None:
-        """command_optimistic_ms and command_confirm_s on a hub's repellers switch."""
+        """{prefix}command_puts, _optimistic_ms and _confirm_s on a hub's repellers."""
         coordinator = entry.runtime_data.coordinator
         hass = ha.hass
         entity_id = ha.repellers(entry)[0]
         optimistic: list[float] = []
         confirm: list[float] = []
-        for rep in range(self.args.reps + 1):
+        rounds = 1 if self.args.smoke else self.args.reps + 1
+        puts_before = await self.admin.count(PUT)
+        for rep in range(rounds):
             await hass.services.async_call(
                 "switch", "turn_on", {"entity_id": entity_id}, blocking=True
             )
@@ -372,11 +451,85 @@ class Bench:
             )
             confirmed = await ha.wait_confirmed(coordinator)
             unsub()
-            if rep:  # the first round is the warm-up
+            if rep or self.args.smoke:  # the first round is the warm-up
                 optimistic.append((shown[0] - start) * 1000)
                 confirm.append(confirmed - start)
-        self.emit(Figure("command_optimistic_ms", n, median(optimistic), "ms"))
-        self.emit(Figure("command_confirm_s", n, median(confirm), "s"))
+        puts = (await self.admin.count(PUT) - puts_before) / (2 * rounds)
+        self.emit(Figure(f"{prefix}command_puts", n, puts, "requests"))
+        if self.args.smoke:
+            return
+        self.emit(Figure(f"{prefix}command_optimistic_ms", n, median(optimistic), "ms"))
+        self.emit(Figure(f"{prefix}command_confirm_s", n, median(confirm), "s"))
+
+    async def local_control(self, n: int) -> None:
+        """Cloud requests, polls and a command of N nodes all on the LAN."""
+        email = f"bench-local-{n}@example.com"
+        await self.seed(email, **mix_counts(n))
+        nodes = [
+            await self.admin.enable_local(node["node_id"], LAN_SECURITY)
+            for node in await self.admin.nodes()
+            if email in node["users"]
+        ]
+        with patch(
+            "custom_components.esp_rainmaker.firmware.FIRMWARE_FIRST_CHECK",
+            FIRMWARE_CHECKS_LATER,
+        ):
+            async with HomeAssistantHarness() as ha:
+                entry = await ha.add_account(self.emulator.url, email)
+                coordinator = entry.runtime_data.coordinator
+                await coordinator.async_refresh()
+                all_cloud = await self.cloud_requests_of(coordinator.async_refresh)
+                await ha.announce(entry, nodes)
+                all_local = await self.cloud_requests_of(coordinator.async_refresh)
+                listing = await self.cloud_requests_of(
+                    lambda: poll_with_listing_due(coordinator)
+                )
+                self.emit_cloud_requests(n, all_cloud, all_local, listing)
+                await self.command(ha, entry, n, prefix="local_")
+                if not self.args.smoke:
+                    await self.local_polls(coordinator, n)
+
+    async def cloud_requests_of(self, call: Callable[[], Awaitable[Any]]) -> int:
+        """Run `call`; return how many requests the cloud answered meanwhile."""
+        await self.admin.reset_stats()
+        await call()
+        return int((await self.admin.stats())["total"])
+
+    def emit_cloud_requests(
+        self, n: int, all_cloud: int, all_local: int, listing: int
+    ) -> None:
+        """Emit the measured counts, and what they make an hour and a day."""
+        self.emit(Figure("cloud_requests_per_poll_all_cloud", n, all_cloud, "requests"))
+        self.emit(Figure("cloud_requests_per_poll_all_local", n, all_local, "requests"))
+        self.emit(
+            Figure("cloud_requests_per_listing_all_local", n, listing, "requests")
+        )
+        for period, name in ((HOUR_S, "hour"), (DAY_S, "day")):
+            cloud = cloud_requests_per(period, all_cloud)
+            local = cloud_requests_per(period, all_local, listing)
+            self.emit(
+                Figure(f"cloud_requests_per_{name}_all_cloud", n, cloud, "requests")
+            )
+            self.emit(
+                Figure(f"cloud_requests_per_{name}_all_local", n, local, "requests")
+            )
+        saved = cloud_requests_per(DAY_S, all_cloud) - cloud_requests_per(
+            DAY_S, all_local, listing
+        )
+        self.emit(Figure("cloud_requests_saved_per_day", n, saved, "requests"))
+
+    async def local_polls(self, coordinator: RainMakerCoordinator, n: int) -> None:
+        """local_poll_wall_s and local_poll_cpu_ms_unchanged: N nodes read on the LAN."""
+        await coordinator.async_refresh()  # warm-up
+        samples = [
+            await timed(coordinator.async_refresh) for _ in range(self.args.reps)
+        ]
+        self.emit(Figure("local_poll_wall_s", n, median([s[0] for s in samples]), "s"))
+        self.emit(
+            Figure(
+                "local_poll_cpu_ms_unchanged", n, median([s[1] for s in samples]), "ms"
+            )
+        )
 
     async def scene(self, ha: HomeAssistantHarness, n_hubs: int) -> None:
         """scene_puts and scene_confirm_s: all repellers of an account off in one call."""
@@ -576,6 +729,8 @@ class Bench:
                         )
                         if n == 200 or (self.args.quick and n == max(self.args.sizes)):
                             await self.setup_time(ha, entry, n)
+            for n in self.args.sizes:
+                await self.local_control(n)
             scene_n = 10 if self.args.smoke else 50
             async with HomeAssistantHarness() as ha:
                 await self.scene(ha, scene_n)
@@ -600,6 +755,66 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+# Columns of the local-control table: a heading, the cloud's metric, the LAN's.
+LOCAL_COLUMNS = (
+    (
+        "cloud requests / poll",
+        "cloud_requests_per_poll_all_cloud",
+        "cloud_requests_per_poll_all_local",
+    ),
+    ("15-min listing", None, "cloud_requests_per_listing_all_local"),
+    (
+        "cloud requests / hour",
+        "cloud_requests_per_hour_all_cloud",
+        "cloud_requests_per_hour_all_local",
+    ),
+    (
+        "cloud requests / day",
+        "cloud_requests_per_day_all_cloud",
+        "cloud_requests_per_day_all_local",
+    ),
+    ("saved / day", None, "cloud_requests_saved_per_day"),
+    ("poll CPU ms", "poll_cpu_ms_unchanged", "local_poll_cpu_ms_unchanged"),
+    ("poll wall s", "poll_wall_s", "local_poll_wall_s"),
+    ("PUTs / command", "command_puts", "local_command_puts"),
+    ("command confirm s", "command_confirm_s", "local_command_confirm_s"),
+)
+
+
+def local_table(figures: list[Figure]) -> str:
+    """Render the local-control figures beside the cloud's: "cloud / LAN" per cell."""
+    values = {(f.metric, f.n): f.value for f in figures}
+    sizes = sorted({n for metric, n in values if metric in _LAN_METRICS})
+
+    def cell(metric: str | None, n: int) -> str:
+        value = values.get((metric, n)) if metric else None
+        if value is None:
+            return ""
+        return f"{value:.0f}" if value == round(value) else f"{value:.4g}"
+
+    lines = [
+        f"| N | {' | '.join(heading for heading, _, _ in LOCAL_COLUMNS)} |",
+        f"|---:|{'---:|' * len(LOCAL_COLUMNS)}",
+    ]
+    for n in sizes:
+        cells = [
+            cell(lan, n) if cloud is None else pair(cell(cloud, n), cell(lan, n))
+            for _, cloud, lan in LOCAL_COLUMNS
+        ]
+        lines.append(f"| {n} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+_LAN_METRICS = frozenset(lan for _, _, lan in LOCAL_COLUMNS)
+
+
+def pair(cloud: str, lan: str) -> str:
+    """Render "cloud / LAN", "-" for a side not measured, nothing if neither was."""
+    if not cloud and not lan:
+        return ""
+    return f"{cloud or '-'} / {lan or '-'}"
+
+
 def smoke_failures(figures: list[Figure], sizes: list[int]) -> Iterator[str]:
     """Deterministic counts the CI smoke run asserts."""
     for f in figures:
@@ -611,6 +826,19 @@ def smoke_failures(figures: list[Figure], sizes: list[int]) -> Iterator[str]:
             yield f"requests_per_poll at N={f.n} is {f.value}, expected {math.ceil(f.n / PAGE_SIZE)}"
         if f.metric == "scene_puts" and f.value != 1:
             yield f"scene_puts at N={f.n} is {f.value}, expected 1"
+        yield from local_smoke_failures(f)
+
+
+def local_smoke_failures(f: Figure) -> Iterator[str]:
+    """Check an account all on the LAN: no cloud request but the 15-minute listing."""
+    expected = {
+        "cloud_requests_per_poll_all_local": 0,
+        "local_command_puts": 0,
+        "cloud_requests_per_listing_all_local": math.ceil(f.n / PAGE_SIZE),
+        "cloud_requests_per_poll_all_cloud": math.ceil(f.n / PAGE_SIZE),
+    }.get(f.metric)
+    if expected is not None and f.value != expected:
+        yield f"{f.metric} at N={f.n} is {f.value}, expected {expected}"
 
 
 def environment() -> str:
@@ -621,12 +849,17 @@ def environment() -> str:
     )
 
 
-def write_docs(markdown: str) -> None:
-    """Replace the table between the markers in docs/PERFORMANCE.md."""
-    text = DOCS.read_text()
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    DOCS.write_text(f"{head}{START}\n{markdown}\n{END}{tail}")
+def write_docs(markdown: str, local_markdown: str) -> None:
+    """Replace the tables between the markers in docs/PERFORMANCE.md."""
+    text = replace_between(DOCS.read_text(), START, END, markdown)
+    DOCS.write_text(replace_between(text, LOCAL_START, LOCAL_END, local_markdown))
+
+
+def replace_between(text: str, start: str, end: str, markdown: str) -> str:
+    """Put `markdown` between the markers `start` and `end` of `text`."""
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{markdown}\n{end}{tail}"
 
 
 def parse_args() -> argparse.Namespace:
@@ -676,10 +909,13 @@ async def main() -> int:
     finally:
         emulator.stop()
     markdown = f"{environment()}\n\n{table(bench.figures)}"
+    local_markdown = local_table(bench.figures)
     print()
     print(markdown)
+    print()
+    print(local_markdown)
     if args.write_docs:
-        write_docs(markdown)
+        write_docs(markdown, local_markdown)
     if args.smoke:
         failures = list(smoke_failures(bench.figures, args.sizes))
         for failure in failures:

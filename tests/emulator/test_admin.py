@@ -12,6 +12,7 @@ from rainmaker_emulator import (
     Endpoint,
     create_app,
 )
+from rainmaker_emulator.admin_nodes import NodeAdmin
 from rainmaker_emulator.server import cloud_middleware
 
 from .conftest import EMAIL, PASSWORD, Raw
@@ -276,3 +277,31 @@ async def test_server_lifecycle(socket_enabled: None) -> None:
         assert response.status == 200
     await server.stop()
     await server.stop()
+
+
+async def test_enable_local_serves_a_node_on_the_lan(
+    admin: EmulatorAdmin, emulator: EmulatorServer, cloud: Cloud, owner: str
+) -> None:
+    """A node's local control is turned on over HTTP, as the benchmark does it."""
+    switch = cloud.add_node("switch", owner).node_id
+
+    access = await admin.enable_local(switch, security=2)
+
+    assert access == emulator.local.access(switch)
+    assert access.scheme == 2
+    with pytest.raises(AdminError, match="HTTP 400"):
+        await admin.enable_local(switch, security=3)
+    with pytest.raises(AdminError, match="HTTP 404"):
+        await admin.enable_local("no-such-node")
+
+
+async def test_local_control_needs_a_lan(cloud: Cloud, owner: str) -> None:
+    """An admin API built without a LAN refuses to serve local control."""
+    switch = cloud.add_node("switch", owner).node_id
+    request = make_mocked_request(
+        "POST", f"/_emulator/nodes/{switch}/local", match_info={"node_id": switch}
+    )
+
+    response = await NodeAdmin(cloud).enable_local(request)
+
+    assert response.status == 404
