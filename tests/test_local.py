@@ -403,7 +403,7 @@ async def test_junk_in_the_entry_is_skipped(
     emulator: EmulatorServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Unreadable local entries are dropped; a node gone from the account is kept."""
+    """Unreadable local entries are dropped, and so are nodes gone from the account."""
     freezer.move_to(FROZEN_AT)
     cloud.add_account(EMAIL, PASSWORD)
     porch = cloud.add_node("switch", EMAIL, name="Porch").node_id
@@ -436,19 +436,11 @@ async def test_junk_in_the_entry_is_skipped(
     await hass.async_block_till_done()
     await tick(hass, freezer, POLL)
 
+    # Unreadable entries are dropped when read, nodes off the account at the
+    # first complete listing: only the porch is kept.
     local = entry.runtime_data.coordinator.local
-    assert local.describe("gone") == {
-        "host": "127.0.0.1",
-        "port": 1,
-        "scheme": None,
-        "reached": False,
-        "resting": False,
-    }
-    assert local.describe("bad-scheme") is not None
-    assert local.describe("bad-scheme")["scheme"] is None  # type: ignore[index]
-    assert local.describe("bad-port") is None
-    assert local.describe("bad-host") is None
-    assert local.describe("junk") is None
+    assert [node_id for node_id in stored if local.describe(node_id)] == [porch]
+    assert list(entry.data[CONF_LOCAL]) == [porch]
     assert local.transport(porch) == "local"
     # Discovery at the address already known changes nothing.
     data = dict(entry.data)
@@ -486,3 +478,55 @@ async def test_lan_and_cloud_down_make_everything_unavailable(
     await tick(hass, freezer, POLL)
     assert hass.states.get(PORCH).state == STATE_OFF
     assert hass.states.get("sensor.porch_connection").state == "local"
+
+
+async def test_a_start_without_the_cloud_brings_up_the_lan_nodes(
+    hass: HomeAssistant,
+    lan: Lan,
+    admin: EmulatorAdmin,
+    emulator: EmulatorServer,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Home Assistant restarts while the internet is down: LAN nodes work at once.
+
+    Their configs come from the nodes themselves; the cloud-only node, and the lamp
+    that is off the LAN, wait for the cloud, and then everything is as before.
+    """
+    await tick(hass, freezer, POLL)
+    await hass.config_entries.async_unload(lan.entry.entry_id)
+    await admin.add_fault(status=503, body="<html>down</html>")
+    await emulator.local.leave_lan(lan.lamp)
+
+    assert await hass.config_entries.async_setup(lan.entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert lan.entry.state is ConfigEntryState.LOADED
+    assert set(lan.entry.runtime_data.coordinator.data) == {lan.porch}
+    await turn(hass, SWITCH_DOMAIN, SERVICE_TURN_ON, PORCH)
+    await tick(hass, freezer, 1)
+    assert hass.states.get(PORCH).state == STATE_ON
+    assert (await admin.reported(lan.porch, "Switch"))["Power"] is True
+    assert hass.states.get(GARAGE).state == STATE_UNAVAILABLE
+    assert "The RainMaker cloud cannot be reached" in caplog.text
+
+    await admin.clear_faults()
+    await tick(hass, freezer, POLL)
+    assert hass.states.get(GARAGE).state == STATE_OFF
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert hass.states.get(PORCH).state == STATE_ON
+    assert "The RainMaker cloud is reachable again" in caplog.text
+
+
+async def test_nodes_are_forgotten_only_after_a_complete_listing(
+    hass: HomeAssistant, lan: Lan
+) -> None:
+    """A listing cut short says nothing of the nodes it did not reach."""
+    local = lan.entry.runtime_data.coordinator.local
+
+    local.learn({}, complete=False)
+    assert local.describe(lan.porch) is not None
+
+    local.learn({}, complete=True)
+    assert local.describe(lan.porch) is None
+    assert lan.entry.data[CONF_LOCAL] == {}

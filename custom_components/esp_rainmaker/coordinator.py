@@ -174,6 +174,7 @@ class RainMakerCoordinator(LanPolling, DataUpdateCoordinator[dict[str, Node]]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except RainMakerError as err:
+            local |= await self._read_unknown_locally()
             if not local:
                 raise self._failed(err) from err
             # The LAN still works: only the other nodes are unreachable.
@@ -184,7 +185,7 @@ class RainMakerCoordinator(LanPolling, DataUpdateCoordinator[dict[str, Node]]):
         self._set_unreachable(frozenset())
         self._pages = listing.pages
         self._reported.take_listing(listing, fetch)
-        self.local.learn(self.reported)
+        self.local.learn(self.reported, complete=listing.complete)
         self._fetched()
         if listing.complete:
             self._stale_devices.async_remove(frozenset(self.reported))

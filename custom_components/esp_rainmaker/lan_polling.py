@@ -34,6 +34,7 @@ class LanPolling:
     _reported: ReportedNodes
     _last_listing: float | None
     _polling_locally: bool
+    _cloud_lost: bool
 
     if TYPE_CHECKING:
 
@@ -52,6 +53,7 @@ class LanPolling:
         self.unreachable = frozenset()
         self._last_listing = None
         self._polling_locally = False
+        self._cloud_lost = False
 
     def marks(self, node_ids: Iterable[str]) -> dict[str, NodeMark]:
         """Return what entities of the nodes show beyond their values."""
@@ -76,15 +78,30 @@ class LanPolling:
     def _set_unreachable(
         self, node_ids: frozenset[str], err: RainMakerError | None = None
     ) -> None:
-        if node_ids and not self.unreachable:
+        """Mark the nodes the cloud's failure `err` (None: it answered) leaves out."""
+        if err is not None and not self._cloud_lost:
             LOGGER.warning(
                 "The RainMaker cloud cannot be reached (%s); the nodes on the LAN "
                 "keep working",
                 err,
             )
-        elif self.unreachable and not node_ids:
+        elif err is None and self._cloud_lost:
             LOGGER.info("The RainMaker cloud is reachable again")
+        self._cloud_lost = err is not None
         self.unreachable = node_ids
+
+    async def _read_unknown_locally(self) -> frozenset[str]:
+        """Read the nodes the cloud has not reported, whole, on the LAN.
+
+        Only until the cloud answered once: at a start while it cannot be reached,
+        the nodes kept in the entry still come up from what they serve themselves.
+        """
+        if self._last_listing is not None:
+            return frozenset()
+        fetch = self._reported.start_fetch()
+        nodes = await self.local.read_unknown(self.reported)
+        self._reported.take_nodes(nodes, fetch)
+        return frozenset(nodes)
 
     async def _read_locally(self, node_ids: Iterable[str]) -> frozenset[str]:
         """Read nodes on the LAN into what is reported; return those that answered."""

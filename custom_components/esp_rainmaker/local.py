@@ -20,7 +20,14 @@ import aiohttp
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
-from .api import Node, NodeFailure, ParamWrites, RainMakerClient
+from .api import (
+    Node,
+    NodeFailure,
+    ParamWrites,
+    RainMakerClient,
+    RainMakerError,
+    RainMakerResponseError,
+)
 from .api.local import (
     LocalCommandError,
     LocalControlClient,
@@ -166,11 +173,17 @@ class LocalNodes:
         self._store()
 
     @callback
-    def learn(self, nodes: Mapping[str, Node]) -> None:
-        """Take the credentials the cloud's configs name for the nodes found."""
+    def learn(self, nodes: Mapping[str, Node], *, complete: bool) -> None:
+        """Take the credentials the cloud's configs name for the nodes found.
+
+        After a complete listing, nodes that left the account are forgotten.
+        """
         changed = False
-        for node_id, local in self._nodes.items():
+        for node_id, local in list(self._nodes.items()):
             if (reported := nodes.get(node_id)) is None:
+                if complete:
+                    self._drop_client(self._nodes.pop(node_id))
+                    changed = True
                 continue
             credentials = local_credentials(reported)
             if credentials != local.credentials:
@@ -209,7 +222,7 @@ class LocalNodes:
             )
         return node.client
 
-    def _failed(self, node_id: str, node: LocalNode, err: LocalControlError) -> None:
+    def _failed(self, node_id: str, node: LocalNode, err: RainMakerError) -> None:
         if node.reached or node.resting_until == 0.0:
             LOGGER.debug(
                 "Node %s is not reachable on the LAN (%s); using the cloud",
@@ -236,6 +249,37 @@ class LocalNodes:
             for (node_id, _), params in zip(wanted, answers, strict=True)
             if params is not None
         }
+
+    async def read_unknown(self, known: Iterable[str]) -> dict[str, Node]:
+        """Read the nodes not in `known` whole (config too) on the LAN.
+
+        For a start while the cloud cannot be reached: the nodes kept in the entry
+        serve their own config.
+        """
+        known = set(known)
+        wanted = [
+            (node_id, ready)
+            for node_id in self._nodes
+            if node_id not in known and (ready := self._ready(node_id)) is not None
+        ]
+        answers = await asyncio.gather(
+            *(self._read_whole(node_id, *ready) for node_id, ready in wanted)
+        )
+        return {node.node_id: node for node in answers if node is not None}
+
+    async def _read_whole(
+        self, node_id: str, node: LocalNode, credentials: LocalCredentials
+    ) -> Node | None:
+        client = self._client(node, credentials)
+        try:
+            read = self._cloud.node_from_lan(
+                node_id, await client.get_config(), await client.get_params()
+            )
+        except (LocalControlError, RainMakerResponseError) as err:
+            self._failed(node_id, node, err)
+            return None
+        node.reached = True
+        return read
 
     async def _read(
         self, node_id: str, node: LocalNode, credentials: LocalCredentials

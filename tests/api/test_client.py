@@ -106,6 +106,21 @@ async def test_node_with_params_read_on_the_lan(
     assert node.get("Light", "Brightness") == 50
 
 
+async def test_node_from_the_lan(client: RainMakerClient) -> None:
+    """A node built from what it served itself is connected; a bad config is an error."""
+    config = {
+        "node_id": "n1",
+        "info": {"name": "Porch"},
+        "devices": [{"name": "Switch", "type": "esp.device.switch"}],
+    }
+
+    node = client.node_from_lan("n1", config, {"Switch": {}})
+
+    assert (node.node_id, node.name, node.connected) == ("n1", "Porch", True)
+    with pytest.raises(RainMakerResponseError, match="n1 served a bad config"):
+        client.node_from_lan("n1", {"devices": "junk"}, {})
+
+
 async def test_identical_configs_share_one_object(
     client: RainMakerClient, cloud: Cloud
 ) -> None:

@@ -18,6 +18,7 @@ from .groups import NodeGroup, list_groups
 from .listing import PATH_NODES, NodeLister, NodeListing
 from .models import Node, NodeConfig
 from .ota import OtaApi, OtaProgress, OtaUpdate
+from .parser import MalformedNodeError
 from .rate_limit import RateLimiter
 from .tokens import TokenSet
 from .transport import Transport, error_code
@@ -180,6 +181,28 @@ class RainMakerClient:
             },
         }
         return self._lister.parser.node(item, node)
+
+    def node_from_lan(
+        self, node_id: str, config: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> Node:
+        """Return a node from the config and params it served on the LAN itself.
+
+        For a node the cloud has not reported (it cannot be reached); the node
+        answered, so it is connected. Raises RainMakerResponseError for a config
+        that cannot be read.
+        """
+        item = {
+            "node_id": node_id,
+            "config": dict(config),
+            "params": dict(params),
+            "status": {"connectivity": {"connected": True}},
+        }
+        try:
+            return self._lister.parser.node(item)
+        except MalformedNodeError as err:
+            raise RainMakerResponseError(
+                f"Node {node_id} served a bad config: {err}"
+            ) from err
 
     async def count_nodes(self) -> int:
         """Return how many nodes the account has, with one request and no details."""
