@@ -10,7 +10,7 @@ left to the cloud for a while, then tried again: no user action either way.
 """
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 import time
@@ -236,19 +236,13 @@ class LocalNodes:
         self, nodes: Mapping[str, Node], node_ids: Iterable[str]
     ) -> dict[str, Node]:
         """Read some of `nodes` on the LAN; return those that answered, updated."""
-        wanted = [
-            (node_id, ready)
-            for node_id in node_ids
-            if node_id in nodes and (ready := self._ready(node_id)) is not None
-        ]
-        answers = await asyncio.gather(
-            *(self._read(node_id, *ready) for node_id, ready in wanted)
-        )
-        return {
-            node_id: self._cloud.node_with_params(nodes[node_id], params)
-            for (node_id, _), params in zip(wanted, answers, strict=True)
-            if params is not None
-        }
+
+        async def params(node_id: str, client: LocalControlClient) -> Node:
+            return self._cloud.node_with_params(
+                nodes[node_id], await client.get_params()
+            )
+
+        return await self._each((i for i in node_ids if i in nodes), params)
 
     async def read_unknown(self, known: Iterable[str]) -> dict[str, Node]:
         """Read the nodes not in `known` whole (config too) on the LAN.
@@ -256,41 +250,45 @@ class LocalNodes:
         For a start while the cloud cannot be reached: the nodes kept in the entry
         serve their own config.
         """
-        known = set(known)
-        wanted = [
-            (node_id, ready)
-            for node_id in self._nodes
-            if node_id not in known and (ready := self._ready(node_id)) is not None
-        ]
-        answers = await asyncio.gather(
-            *(self._read_whole(node_id, *ready) for node_id, ready in wanted)
-        )
-        return {node.node_id: node for node in answers if node is not None}
 
-    async def _read_whole(
-        self, node_id: str, node: LocalNode, credentials: LocalCredentials
-    ) -> Node | None:
-        client = self._client(node, credentials)
-        try:
-            read = self._cloud.node_from_lan(
+        async def whole(node_id: str, client: LocalControlClient) -> Node:
+            return self._cloud.node_from_lan(
                 node_id, await client.get_config(), await client.get_params()
             )
-        except (LocalControlError, RainMakerResponseError) as err:
-            self._failed(node_id, node, err)
-            return None
-        node.reached = True
-        return read
 
-    async def _read(
-        self, node_id: str, node: LocalNode, credentials: LocalCredentials
-    ) -> dict[str, Any] | None:
-        try:
-            params = await self._client(node, credentials).get_params()
-        except LocalControlError as err:
-            self._failed(node_id, node, err)
-            return None
-        node.reached = True
-        return params
+        known = set(known)
+        return await self._each((i for i in self._nodes if i not in known), whole)
+
+    async def _each(
+        self,
+        node_ids: Iterable[str],
+        read: Callable[[str, LocalControlClient], Awaitable[Node]],
+    ) -> dict[str, Node]:
+        """Read each node worth a local call, all at once; return those that answered.
+
+        A node that fails is left to the cloud for a while.
+        """
+        wanted = [
+            (node_id, ready)
+            for node_id in node_ids
+            if (ready := self._ready(node_id)) is not None
+        ]
+
+        async def one(
+            node_id: str, node: LocalNode, credentials: LocalCredentials
+        ) -> Node | None:
+            try:
+                answer = await read(node_id, self._client(node, credentials))
+            except (LocalControlError, RainMakerResponseError) as err:
+                self._failed(node_id, node, err)
+                return None
+            node.reached = True
+            return answer
+
+        answers = await asyncio.gather(
+            *(one(node_id, *ready) for node_id, ready in wanted)
+        )
+        return {node.node_id: node for node in answers if node is not None}
 
     async def write_all(
         self, writes: ParamWrites

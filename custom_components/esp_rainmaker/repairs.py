@@ -18,19 +18,29 @@ from .mapping import reboot_param
 from .time_zones import ISSUE_TIME_ZONE, other_zone_nodes
 
 
-class RebootHubRepairFlow(RepairsFlow):
-    """Offer to reboot the hub, the known remedy for a hub stuck running."""
-
-    def __init__(self, entry_id: str, node_id: str) -> None:
-        """Fix the issue of one hub of one entry."""
-        self._entry_id = entry_id
-        self._node_id = node_id
+class ConfirmRepairFlow(RepairsFlow):
+    """A fix that asks for a confirmation first (the step `confirm`)."""
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Start with the confirmation."""
         return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Carry the fix out once the user confirms."""
+        raise NotImplementedError
+
+
+class RebootHubRepairFlow(ConfirmRepairFlow):
+    """Offer to reboot the hub, the known remedy for a hub stuck running."""
+
+    def __init__(self, entry_id: str, node_id: str) -> None:
+        """Fix the issue of one hub of one entry."""
+        self._entry_id = entry_id
+        self._node_id = node_id
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
@@ -59,18 +69,12 @@ class RebootHubRepairFlow(RepairsFlow):
         return self.async_show_form(step_id="confirm", data_schema=vol.Schema({}))
 
 
-class TimeZoneRepairFlow(RepairsFlow):
+class TimeZoneRepairFlow(ConfirmRepairFlow):
     """Offer to set Home Assistant's time zone on the nodes that run in another."""
 
     def __init__(self, entry_id: str) -> None:
         """Fix the issue of one entry."""
         self._entry_id = entry_id
-
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> RepairsFlowResult:
-        """Start with the confirmation."""
-        return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None

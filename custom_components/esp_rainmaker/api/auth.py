@@ -139,10 +139,7 @@ class Authenticator:
                 if err.error_code in RETYPE_CODE_CODES:
                     raise RainMakerCodeError(str(err)) from None
                 if err.error_code == ATTEMPT_LIMIT_CODE:
-                    self._locked_until = time.monotonic() + SIGN_IN_LOCK_WAIT
-                    raise RainMakerSignInLockedError(
-                        str(err), SIGN_IN_LOCK_WAIT
-                    ) from None
+                    raise self._lock_sign_in(err) from None
                 if err.status is not None and 400 <= err.status < 500:
                     raise RainMakerCodeExpiredError(str(err)) from None
                 raise
@@ -280,11 +277,15 @@ class Authenticator:
             if err.error_code in CREDENTIAL_ERROR_CODES:
                 raise RainMakerAuthenticationError(str(err)) from None
             if err.error_code == ATTEMPT_LIMIT_CODE:
-                self._locked_until = time.monotonic() + SIGN_IN_LOCK_WAIT
-                raise RainMakerSignInLockedError(str(err), SIGN_IN_LOCK_WAIT) from None
+                raise self._lock_sign_in(err) from None
             raise
         self._locked_until = None
         return data
+
+    def _lock_sign_in(self, err: RainMakerResponseError) -> RainMakerSignInLockedError:
+        """Leave sign-in alone for SIGN_IN_LOCK_WAIT after "attempt limit exceeded"."""
+        self._locked_until = time.monotonic() + SIGN_IN_LOCK_WAIT
+        return RainMakerSignInLockedError(str(err), SIGN_IN_LOCK_WAIT)
 
     def _sign_in_answer(
         self, data: Any, *, after_password: bool
